@@ -1,0 +1,329 @@
+import pLimit from 'p-limit';
+
+import { type Logger } from '../core/logger';
+import {
+  type AccountStore,
+  type AccountSummary,
+  type Clock,
+  type InstagramApi,
+} from '../core/types';
+import { AccountNotFoundError, RefreshTooEarlyError } from './errors';
+import {
+  decideRefresh,
+  DEFAULT_REFRESH_POLICY,
+  isExpiringSoon,
+  type RefreshPolicy,
+} from './policy';
+import {
+  attemptRefresh,
+  type RefreshAttemptDeps,
+  type RefreshMode,
+  type RefreshOutcome,
+} from './refresh-attempt';
+import { createRefreshMemory } from './refresh-memory';
+
+/** The timer functions the scheduler arms; Node's by default. */
+export interface SchedulerTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** What `createRefreshScheduler` needs. */
+export interface RefreshSchedulerOptions {
+  accounts: AccountStore;
+  api: Pick<InstagramApi, 'refreshLongLived'>;
+  clock: Clock;
+  logger: Logger;
+  /** Source of jitter, in [0, 1); `Math.random` by default. */
+  random?: () => number;
+  /** Refreshes in flight at once during a pass; 3 by default. */
+  concurrency?: number;
+  timers?: SchedulerTimers;
+  /** Overrides of the policy's numbers (policy.ts); for tests. */
+  policy?: Partial<RefreshPolicy>;
+}
+
+/** What one pass did, by account id. */
+export interface RefreshReport {
+  /** Refreshed and saved. */
+  refreshed: string[];
+  /** Marked "reconnect needed" during this pass. */
+  reconnectNeeded: string[];
+  /** Failed; retried after a backoff. */
+  retrying: string[];
+  /** Removed while their refresh was in flight; the new token let go. */
+  dropped: string[];
+  /** When the next account falls due (clock ms); undefined if none. */
+  nextDueAt: number | undefined;
+}
+
+/** Keeps every linked account's token alive. */
+export interface RefreshScheduler {
+  /** Runs a pass at once (start-up), then on a timer until `stop`. */
+  start(): void;
+  /** Disarms the timer; refreshes in flight finish and are saved. */
+  stop(): void;
+  /** Refreshes every due account; one pass at a time (callers share it). */
+  runDue(): Promise<RefreshReport>;
+  /**
+   * Refreshes one account now, whether due or not, without queueing
+   * behind a pass (an attempt already running for the account is shared,
+   * so there is still one per account). Resolves with its summary,
+   * "reconnect needed" included (an account already marked is returned
+   * as it is, with no request); rejects with `AccountNotFoundError`,
+   * `RefreshTooEarlyError` (younger than 24 h), or the client's error when
+   * Instagram failed and a retry is scheduled.
+   */
+  refreshNow(userId: string): Promise<AccountSummary>;
+  /** Runs a pass after the computer wakes (powerMonitor `resume`). */
+  onWake(): void;
+  /** Active accounts whose token expires within the notice threshold. */
+  expiring(): AccountSummary[];
+}
+
+/** The longest the timer sleeps, so a machine that slept catches up. */
+export const MAX_TIMER_DELAY_MS = 60 * 60_000;
+
+/** The shortest, so an account that stays due cannot spin the timer. */
+export const MIN_TIMER_DELAY_MS = 1_000;
+
+const DEFAULT_CONCURRENCY = 3;
+
+/** Node's timers, unref'd so an armed timer never keeps a process alive. */
+const nodeTimers: SchedulerTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/**
+ * A scheduler that refreshes long-lived tokens inside Instagram's window
+ * (policy.ts) at start-up, on a timer and after wake, at most
+ * `concurrency` at a time and one at a time per account.
+ */
+export function createRefreshScheduler(
+  options: RefreshSchedulerOptions,
+): RefreshScheduler {
+  const policy = { ...DEFAULT_REFRESH_POLICY, ...options.policy };
+  const deps: RefreshAttemptDeps = {
+    accounts: options.accounts,
+    api: options.api,
+    clock: options.clock,
+    log: options.logger.child('refresh-scheduler'),
+    memory: createRefreshMemory(options.random ?? Math.random, policy),
+    policy,
+  };
+  const timers = options.timers ?? nodeTimers;
+  const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
+  const inFlight = new Map<string, Promise<RefreshOutcome>>();
+  let pass: Promise<RefreshReport> | undefined;
+  let timer: unknown;
+  let running = false;
+
+  /** One attempt per account at a time: later callers share it. */
+  function refreshOnce(
+    userId: string,
+    mode: RefreshMode,
+  ): Promise<RefreshOutcome> {
+    const current = inFlight.get(userId);
+
+    if (current) {
+      return current;
+    }
+
+    const attempt = attemptRefresh(deps, userId, mode).finally(() =>
+      inFlight.delete(userId),
+    );
+
+    inFlight.set(userId, attempt);
+
+    return attempt;
+  }
+
+  async function runPass(): Promise<RefreshReport> {
+    const candidates = deps.accounts
+      .list()
+      .filter((account) => isCandidate(deps, account));
+    const outcomes = await Promise.all(
+      candidates.map((account) =>
+        limit(() => refreshOnce(account.userId, 'due')),
+      ),
+    );
+
+    return buildReport(candidates, outcomes, nextDueAt(deps));
+  }
+
+  function runDue(): Promise<RefreshReport> {
+    pass ??= runPass().finally(() => {
+      pass = undefined;
+      arm();
+    });
+
+    return pass;
+  }
+
+  function runInBackground(): void {
+    runDue().catch((error: unknown) => {
+      // The logger redacts the error's message and stack.
+      deps.log.error('refresh pass failed', { error });
+    });
+  }
+
+  /** Sleeps until the next account is due, within the delay bounds. */
+  function arm(): void {
+    if (!running) {
+      return;
+    }
+
+    disarm();
+
+    const next = nextDueAt(deps) ?? Infinity;
+    const delay = clamp(next - deps.clock.now());
+
+    timer = timers.setTimeout(() => {
+      timer = undefined;
+      runInBackground();
+    }, delay);
+  }
+
+  function disarm(): void {
+    if (timer !== undefined) {
+      timers.clearTimeout(timer);
+      timer = undefined;
+    }
+  }
+
+  async function refreshNow(userId: string): Promise<AccountSummary> {
+    if (!deps.accounts.get(userId)) {
+      throw new AccountNotFoundError(userId);
+    }
+
+    const outcome = await refreshOnce(userId, 'now');
+
+    return summaryAfter(deps.accounts, userId, outcome);
+  }
+
+  return {
+    start() {
+      if (!running) {
+        running = true;
+        runInBackground();
+      }
+    },
+    stop() {
+      running = false;
+      disarm();
+    },
+    runDue,
+    refreshNow,
+    onWake() {
+      if (running) {
+        runInBackground();
+      }
+    },
+    expiring: () => expiringAccounts(deps),
+  };
+}
+
+/** True when a pass should look at the account now. */
+function isCandidate(
+  deps: RefreshAttemptDeps,
+  account: AccountSummary,
+): boolean {
+  return (
+    account.status === 'active' && checkAt(deps, account) <= deps.clock.now()
+  );
+}
+
+/**
+ * When the account next needs a look: its due time, its retry time while
+ * backing off, or its expiry (to mark it), whichever applies.
+ */
+function checkAt(deps: RefreshAttemptDeps, account: AccountSummary): number {
+  const now = deps.clock.now();
+  const jitter = deps.memory.jitterFor(account);
+  const decision = decideRefresh(account, now, jitter, deps.policy);
+
+  if (decision.action === 'expired') {
+    return now;
+  }
+
+  const retryAt = deps.memory.retryAt(account) ?? -Infinity;
+  const dueAt = decision.action === 'wait' ? decision.at : now;
+
+  return Math.min(Math.max(dueAt, retryAt), account.tokenExpiresAt);
+}
+
+function nextDueAt(deps: RefreshAttemptDeps): number | undefined {
+  const times = deps.accounts
+    .list()
+    .filter((account) => account.status === 'active')
+    .map((account) => checkAt(deps, account));
+
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
+
+function buildReport(
+  candidates: AccountSummary[],
+  outcomes: RefreshOutcome[],
+  next: number | undefined,
+): RefreshReport {
+  const report: RefreshReport = {
+    refreshed: [],
+    reconnectNeeded: [],
+    retrying: [],
+    dropped: [],
+    nextDueAt: next,
+  };
+  const lists: Partial<Record<RefreshOutcome['kind'], string[]>> = {
+    refreshed: report.refreshed,
+    'reconnect-needed': report.reconnectNeeded,
+    retrying: report.retrying,
+    dropped: report.dropped,
+  };
+
+  outcomes.forEach((outcome, index) => {
+    lists[outcome.kind]?.push(candidates[index]?.userId ?? '');
+  });
+
+  return report;
+}
+
+/** The summary to hand back for `refreshNow`, or the error to throw. */
+function summaryAfter(
+  accounts: AccountStore,
+  userId: string,
+  outcome: RefreshOutcome,
+): AccountSummary {
+  if (outcome.kind === 'too-early') {
+    throw new RefreshTooEarlyError(userId, outcome.allowedFrom);
+  }
+
+  if (outcome.kind === 'retrying') {
+    throw outcome.error;
+  }
+
+  const summary = accounts.get(userId);
+
+  if (!summary) {
+    throw new AccountNotFoundError(userId);
+  }
+
+  return summary;
+}
+
+function expiringAccounts(deps: RefreshAttemptDeps): AccountSummary[] {
+  const now = deps.clock.now();
+
+  return deps.accounts
+    .list()
+    .filter(
+      (account) =>
+        account.status === 'active' &&
+        isExpiringSoon(account, now, deps.policy),
+    )
+    .sort((a, b) => a.tokenExpiresAt - b.tokenExpiresAt);
+}
+
+function clamp(delay: number): number {
+  return Math.min(MAX_TIMER_DELAY_MS, Math.max(MIN_TIMER_DELAY_MS, delay));
+}
