@@ -1,0 +1,396 @@
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+import Conf from 'conf';
+import { z } from 'zod';
+
+import { type Logger } from '../core/logger';
+import { type Clock, type StoreNotice } from '../core/types';
+import { StoreUnavailableError } from './errors';
+import {
+  runMigrations,
+  schemaVersionOf,
+  STORE_MIGRATIONS,
+  STORE_SCHEMA_VERSION,
+  type StoreMigrations,
+} from './migrations';
+
+/**
+ * The options Instalink gives the store. Conf 15 reads `configName`;
+ * electron-store 11 takes the file name as `name` and overwrites
+ * `configName` with it, so both are set.
+ */
+export interface ConfOptions {
+  cwd: string;
+  configName: string;
+  name: string;
+  projectName: string;
+  /** Owner read and write only: the file holds encrypted secrets. */
+  configFileMode: number;
+  /** Never wipe an unreadable file; openStoreFile moves it aside first. */
+  clearInvalidConfig: false;
+  /** Account ids are keys; no key is ever a dotted path. */
+  accessPropertiesByDotNotation: false;
+}
+
+/**
+ * The part of Conf (and electron-store, which extends it) Instalink uses.
+ * Every `set` rewrites the whole file atomically.
+ */
+export interface ConfLike {
+  readonly path: string;
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+  store: Record<string, unknown>;
+}
+
+/** Makes the store from Instalink's options (electron-store, or Conf). */
+export type StoreFactory = (options: ConfOptions) => ConfLike;
+
+/** The top-level shape of the store file at schema version 1. */
+export interface StoreData {
+  schemaVersion: number;
+  /** Keyed by Instagram user id, always a string. */
+  accounts: Record<string, unknown>;
+  settings: Record<string, unknown>;
+  /** The App Secret, encrypted by the secret cipher. */
+  appSecret?: string;
+}
+
+/** Options of `openStoreFile`. */
+export interface OpenStoreFileOptions {
+  /** The app's data folder; created (mode 0700) when missing. */
+  dataDir: string;
+  /** File name without extension; defaults to `instalink`. */
+  name?: string;
+  /** Makes the store; electron-store in the app, Conf by default. */
+  createStore?: StoreFactory;
+  /** Replaces Instalink's migrations (tests). */
+  migrations?: StoreMigrations;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** An open store file and what the user must be told about opening it. */
+export interface OpenedStoreFile {
+  store: ConfLike;
+  filePath: string;
+  notices: StoreNotice[];
+}
+
+const storeDataSchema = z.looseObject({
+  schemaVersion: z.literal(STORE_SCHEMA_VERSION),
+  accounts: z.record(z.string(), z.unknown()),
+  settings: z.record(z.string(), z.unknown()),
+  appSecret: z.string().optional(),
+});
+
+/** What reading the file before opening the store found. */
+type Inspection =
+  | { kind: 'missing' }
+  | { kind: 'current' }
+  | { kind: 'migrated'; data: StoreData }
+  | { kind: 'damaged'; reason: string }
+  | { kind: 'newer'; version: number };
+
+/** The data a new or recovered store starts with. */
+export function emptyStoreData(): StoreData {
+  return { schemaVersion: STORE_SCHEMA_VERSION, accounts: {}, settings: {} };
+}
+
+/**
+ * Opens Instalink's store file. Before the store is made, the file is
+ * read and checked: a damaged, unreadable or newer-version file is moved
+ * aside (never deleted, never overwritten) and reported in `notices`, and
+ * the app starts empty; an older file is migrated and written once.
+ */
+export function openStoreFile(options: OpenStoreFileOptions): OpenedStoreFile {
+  const name = options.name ?? 'instalink';
+  const log = options.logger.child('store-file');
+  const filePath = join(options.dataDir, `${name}.json`);
+  makeDataDir(options.dataDir, filePath);
+
+  const inspection = inspectStoreFile(
+    filePath,
+    options.migrations ?? STORE_MIGRATIONS,
+  );
+  const notices = recoverIfNeeded(inspection, filePath, name, options, log);
+
+  const conf = createAndSeed(options, name, inspection, log);
+  restrictMode(conf.path, log);
+
+  return { store: withMemoryCopy(conf), filePath: conf.path, notices };
+}
+
+/**
+ * Serves reads from memory and writes through to the file. Conf reads and
+ * parses the whole file on every `get`; with hundreds of accounts that
+ * would dominate start-up. Instalink is the file's only writer (one
+ * instance at a time), so the copy cannot go stale. Values are cloned on
+ * the way in, so a caller changing its object later cannot make memory
+ * and file disagree.
+ */
+export function withMemoryCopy(conf: ConfLike): ConfLike {
+  let data: Record<string, unknown> = conf.store;
+
+  return {
+    get path() {
+      return conf.path;
+    },
+    get: (key) => (Object.hasOwn(data, key) ? data[key] : undefined),
+    set: (key, value) => {
+      const copy = structuredClone(value);
+      conf.set(key, copy);
+      data = { ...data, [key]: copy };
+    },
+    delete: (key) => {
+      conf.delete(key);
+      const rest = { ...data };
+      delete rest[key];
+      data = rest;
+    },
+    get store() {
+      return data;
+    },
+    set store(value) {
+      const copy = structuredClone(value);
+      conf.store = copy;
+      data = copy;
+    },
+  };
+}
+
+/** Conf from `conf`: what tests and non-Electron callers use. */
+export function createConfStore(options: ConfOptions): ConfLike {
+  return new Conf<Record<string, unknown>>(options);
+}
+
+function makeDataDir(dataDir: string, filePath: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new StoreUnavailableError(filePath, { cause: error });
+  }
+}
+
+/** Makes the store and writes its starting data, if it needs any. */
+function createAndSeed(
+  options: OpenStoreFileOptions,
+  name: string,
+  inspection: Inspection,
+  log: Logger,
+): ConfLike {
+  const createStore = options.createStore ?? createConfStore;
+
+  try {
+    const conf = createStore(confOptions(options.dataDir, name));
+    seedIfNeeded(conf, inspection, log);
+    return conf;
+  } catch (error) {
+    const filePath = join(options.dataDir, `${name}.json`);
+    throw new StoreUnavailableError(filePath, { cause: error });
+  }
+}
+
+function confOptions(dataDir: string, name: string): ConfOptions {
+  return {
+    cwd: dataDir,
+    configName: name,
+    name,
+    projectName: 'instalink',
+    configFileMode: 0o600,
+    clearInvalidConfig: false,
+    accessPropertiesByDotNotation: false,
+  };
+}
+
+/** Reads, parses, checks and (in memory) migrates the existing file. */
+function inspectStoreFile(
+  filePath: string,
+  migrations: StoreMigrations,
+): Inspection {
+  const text = readStoreText(filePath);
+  if (text === undefined) {
+    return { kind: 'missing' };
+  }
+  if (typeof text !== 'string') {
+    return { kind: 'damaged', reason: text.reason };
+  }
+
+  return inspectStoreText(text, migrations);
+}
+
+function readStoreText(
+  filePath: string,
+): string | undefined | { reason: string } {
+  try {
+    return readFileSync(filePath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+    if (code === 'ENOENT') {
+      return undefined;
+    }
+
+    return { reason: `it cannot be read (${code})` };
+  }
+}
+
+function inspectStoreText(
+  text: string,
+  migrations: StoreMigrations,
+): Inspection {
+  const parsed = parseJsonObject(text);
+  if (parsed === undefined) {
+    return { kind: 'damaged', reason: 'it is not complete JSON' };
+  }
+
+  try {
+    const version = schemaVersionOf(parsed);
+    if (version > STORE_SCHEMA_VERSION) {
+      return { kind: 'newer', version };
+    }
+
+    return checkShape(runMigrations(parsed, migrations), version);
+  } catch {
+    return { kind: 'damaged', reason: 'it cannot be upgraded to this version' };
+  }
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    const isObject =
+      typeof value === 'object' && value !== null && !Array.isArray(value);
+
+    return isObject ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkShape(
+  data: Record<string, unknown>,
+  versionOnDisk: number,
+): Inspection {
+  const result = storeDataSchema.safeParse(data);
+  if (!result.success) {
+    return { kind: 'damaged', reason: 'it does not hold Instalink data' };
+  }
+  if (versionOnDisk === STORE_SCHEMA_VERSION) {
+    return { kind: 'current' };
+  }
+
+  return { kind: 'migrated', data: result.data };
+}
+
+/** Moves a bad file aside before the store can touch it. */
+function recoverIfNeeded(
+  inspection: Inspection,
+  filePath: string,
+  name: string,
+  options: OpenStoreFileOptions,
+  log: Logger,
+): StoreNotice[] {
+  if (inspection.kind !== 'damaged' && inspection.kind !== 'newer') {
+    return [];
+  }
+
+  const label =
+    inspection.kind === 'newer' ? `v${inspection.version}` : 'corrupt';
+  const movedTo = moveAside(filePath, name, label, options.clock);
+  const notice = noticeFor(inspection, movedTo);
+  log.warn('store file moved aside', { movedTo, problem: notice.message });
+
+  return [notice];
+}
+
+/**
+ * Renames the file to `<name>.<label>-<time>.json` next to it. The time is
+ * ISO 8601 with `-` for `:`, which Windows forbids in file names. An
+ * existing file of that name is never replaced: a counter is added.
+ */
+function moveAside(
+  filePath: string,
+  name: string,
+  label: string,
+  clock: Clock,
+): string {
+  const folder = join(filePath, '..');
+  const stamp = new Date(clock.now()).toISOString().replace(/:/g, '-');
+
+  for (let attempt = 0; attempt < 1000; attempt += 1) {
+    const suffix = attempt === 0 ? '' : `-${attempt}`;
+    const candidate = join(folder, `${name}.${label}-${stamp}${suffix}.json`);
+    if (!existsSync(candidate)) {
+      renameOrFail(filePath, candidate);
+      return candidate;
+    }
+  }
+
+  throw new StoreUnavailableError(filePath);
+}
+
+function renameOrFail(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    throw new StoreUnavailableError(from, { cause: error });
+  }
+}
+
+function noticeFor(
+  inspection: Extract<Inspection, { kind: 'damaged' | 'newer' }>,
+  movedTo: string,
+): StoreNotice {
+  const message =
+    inspection.kind === 'newer'
+      ? `Instalink's data file was written by a newer version of Instalink ` +
+        `(data version ${inspection.version}), which this version cannot ` +
+        `read, so it started without linked accounts or settings. The ` +
+        `file was kept unchanged at ${movedTo}; the newer version can ` +
+        'still use it.'
+      : `Instalink's data file could not be used: ${inspection.reason}. ` +
+        'Instalink started without linked accounts or settings. The ' +
+        `file was kept unchanged at ${movedTo}.`;
+
+  return { kind: 'store-recovered', movedTo, message };
+}
+
+/** Writes the starting data: empty for a new file, else the migration. */
+function seedIfNeeded(
+  store: ConfLike,
+  inspection: Inspection,
+  log: Logger,
+): void {
+  if (inspection.kind === 'current') {
+    return;
+  }
+  if (inspection.kind === 'migrated') {
+    store.store = { ...inspection.data };
+    log.info('store file migrated', { schemaVersion: STORE_SCHEMA_VERSION });
+    return;
+  }
+
+  store.store = { ...emptyStoreData() };
+}
+
+/**
+ * Conf applies the mode only when it writes; a file left by an older
+ * build or copied in keeps its mode until then, so it is narrowed now.
+ */
+function restrictMode(filePath: string, log: Logger): void {
+  try {
+    chmodSync(filePath, 0o600);
+  } catch (error) {
+    log.warn('could not restrict the store file mode', {
+      code: (error as NodeJS.ErrnoException).code,
+    });
+  }
+}
