@@ -63,9 +63,15 @@ function sameState(received: string | undefined, expected: string): boolean {
 }
 
 function send(response: ServerResponse, page: CallbackPage): void {
-  const extra = page.status === 405 ? { Allow: 'GET' } : {};
+  const allow = page.status === 405 ? { Allow: 'GET' } : {};
 
-  response.writeHead(page.status, { ...PAGE_HEADERS, ...extra });
+  // No keep-alive: a browser's pooled connection to a closed flow's server
+  // would otherwise carry the next flow's callback to the old one.
+  response.writeHead(page.status, {
+    ...PAGE_HEADERS,
+    ...allow,
+    Connection: 'close',
+  });
   response.end(renderCallbackPage(page));
 }
 

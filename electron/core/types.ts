@@ -130,10 +130,7 @@ export interface InstagramApi {
 
 /** Why an account needs the user to connect it again. */
 export type ReconnectReason =
-  | 'token-revoked'
-  | 'token-expired'
-  | 'token-unreadable'
-  | 'scopes-missing';
+  'token-revoked' | 'token-expired' | 'token-unreadable' | 'scopes-missing';
 
 /** An account as the renderer may see it: never a token. */
 export interface AccountSummary {

@@ -3,7 +3,10 @@ import { createServer, type Server } from 'node:net';
 import { request } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { outcomePage } from '../../electron/auth/callback-page';
+import {
+  type CallbackPage,
+  outcomePage,
+} from '../../electron/auth/callback-page';
 import { type CallbackParams } from '../../electron/auth/callback-params';
 import {
   type LoopbackServer,
@@ -24,8 +27,8 @@ afterEach(async () => {
 });
 
 async function start(
-  onCallback = vi.fn(async (_params: CallbackParams) =>
-    outcomePage(true, '@shop is linked.'),
+  onCallback: (params: CallbackParams) => Promise<CallbackPage> = vi.fn(
+    async () => outcomePage(true, '@shop is linked.'),
   ),
 ) {
   server = await startLoopbackServer({
@@ -151,5 +154,15 @@ describe('the loopback server', () => {
     await server!.close();
 
     await expect(get(`${base}/callback`)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('loopback connections', () => {
+  it('closes every connection after answering, so none outlives a flow', async () => {
+    const { base } = await start();
+
+    const page = await get(`${base}/favicon.ico`);
+
+    expect(page.headers.connection).toBe('close');
   });
 });
