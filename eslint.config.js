@@ -77,6 +77,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['build/relay/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
