@@ -31,7 +31,11 @@ import { createTestCipher } from './test-cipher';
 /** Where `npx vite build --config renderer/vite.config.ts` writes. */
 export const RENDERER_DIST = resolve('dist/renderer');
 
-/** Where screenshots go; docs copies go to docs/screenshots. */
+/**
+ * Where screenshots go. The README's copies in docs/screenshots are
+ * refreshed only with UPDATE_SCREENSHOTS=1, so a test run leaves the
+ * tracked files alone (they show a temp path and a live countdown).
+ */
 export const RESULTS_DIR = resolve('test-results');
 const DOCS_SCREENSHOTS = resolve('docs/screenshots');
 
@@ -211,7 +215,7 @@ async function screenshot(
   const path = join(RESULTS_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true, animations: 'disabled' });
 
-  if (options.docs) {
+  if (options.docs && process.env.UPDATE_SCREENSHOTS === '1') {
     await mkdir(DOCS_SCREENSHOTS, { recursive: true });
     await copyFile(path, join(DOCS_SCREENSHOTS, `${name}.png`));
   }
