@@ -76,21 +76,14 @@ function send(response: ServerResponse, page: CallbackPage): void {
 }
 
 /**
- * Starts the loopback server of RFC 8252 section 7.3 on 127.0.0.1 only.
- * Stray requests (favicon, prefetch, other paths) get 404 and the flow
- * keeps waiting; the first callback with the expected state is handed to
- * `onCallback`; later ones, and unknown states, get 400 and change nothing.
+ * Decides the page for each request. Only GET may deliver the callback: a
+ * HEAD from a link scanner must not use up the flow's one callback.
  */
-export async function startLoopbackServer(
-  options: LoopbackOptions,
-): Promise<LoopbackServer> {
-  const log = options.logger.child('loopback');
+function createRouter(options: LoopbackOptions, log: Logger) {
   let consumed = false;
 
-  const route = async (request: IncomingMessage): Promise<CallbackPage> => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return LOOPBACK_PAGES.methodNotAllowed;
-    }
+  return async (request: IncomingMessage): Promise<CallbackPage> => {
+    if (request.method !== 'GET') return LOOPBACK_PAGES.methodNotAllowed;
 
     const url = new URL(request.url ?? '/', `http://${LOOPBACK_HOST}`);
     if (url.pathname !== CALLBACK_PATH) return LOOPBACK_PAGES.notFound;
@@ -105,7 +98,19 @@ export async function startLoopbackServer(
     consumed = true;
     return options.onCallback(params);
   };
+}
 
+/**
+ * Starts the loopback server of RFC 8252 section 7.3 on 127.0.0.1 only.
+ * Stray requests (favicon, prefetch, other paths) get 404 and the flow
+ * keeps waiting; the first callback with the expected state is handed to
+ * `onCallback`; later ones, and unknown states, get 400 and change nothing.
+ */
+export async function startLoopbackServer(
+  options: LoopbackOptions,
+): Promise<LoopbackServer> {
+  const log = options.logger.child('loopback');
+  const route = createRouter(options, log);
   const server = createServer((request, response) => {
     route(request).then(
       (page) => send(response, page),

@@ -22,6 +22,7 @@ import {
   type SecretCipher,
   type Settings,
   type SettingsPatch,
+  type SettingsStore,
   type SettingsView,
   systemClock,
 } from './types';
@@ -67,6 +68,153 @@ const NO_RELAY_URL =
   'Enter the address of your relay page in Settings, or switch the ' +
   'redirect mode to loopback.';
 
+/** Turns the saved settings into the provider a flow or refresh uses. */
+class ProviderResolver {
+  private running?: Sandbox;
+
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly options: ServicesOptions,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The sandbox, when it has been started. */
+  sandbox(): Sandbox | undefined {
+    return this.running;
+  }
+
+  /** Starts the in-process sandbox once, on first need. */
+  async ensureSandbox(): Promise<Sandbox> {
+    this.running ??= await startSandbox({
+      clock: this.clock,
+      port: this.options.sandboxPort,
+      tokenShape: this.options.sandboxTokenShape,
+      logger: this.options.logger.child('sandbox'),
+    });
+    return this.running;
+  }
+
+  /** The provider and port of the next flow; throws when unconfigured. */
+  async resolveTarget(): Promise<FlowTarget> {
+    const current = this.settings.get();
+    const redirectUri = redirectUriFor(current);
+    if (!redirectUri) throw new NotConfiguredError(NO_RELAY_URL);
+
+    const shared = { scopes: current.scopes, redirectUri };
+    const provider =
+      current.provider === 'sandbox'
+        ? { ...(await this.sandboxProvider()), ...shared }
+        : { ...this.instagramProvider(current), ...shared };
+    return { provider, port: current.port };
+  }
+
+  private async sandboxProvider() {
+    const { endpoints, appId, appSecret } = await this.ensureSandbox();
+
+    return {
+      ...endpoints,
+      kind: 'sandbox' as const,
+      appId,
+      readAppSecret: () => appSecret,
+    };
+  }
+
+  private instagramProvider(current: Settings) {
+    if (!current.appId || !this.settings.hasAppSecret()) {
+      throw new NotConfiguredError(NOT_CONFIGURED);
+    }
+
+    return {
+      ...(this.options.instagramEndpoints ?? INSTAGRAM_ENDPOINTS),
+      kind: 'instagram' as const,
+      appId: current.appId,
+      readAppSecret: () => this.settings.readAppSecret(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.running?.close();
+  }
+}
+
+/**
+ * One Instagram client per provider and app, reused by flows and
+ * refreshes, so their proxy-aware connection pools are shared and closed
+ * on quit.
+ */
+class InstagramClients {
+  private readonly clients = new Map<string, InstagramClient>();
+
+  constructor(
+    private readonly timeouts: Partial<InstagramTimeouts> | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The client for a provider, created on first use. */
+  clientFor(provider: ProviderConfig): InstagramClient {
+    const { kind, tokenUrl, graphBaseUrl, appId } = provider;
+    const id = [kind, tokenUrl, graphBaseUrl, appId].join(' ');
+
+    let client = this.clients.get(id);
+    if (!client) {
+      client = createInstagramClient({
+        endpoints: provider,
+        appId,
+        readAppSecret: provider.readAppSecret,
+        timeouts: this.timeouts,
+        logger: this.logger,
+      });
+      this.clients.set(id, client);
+    }
+    return client;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((c) => c.close()));
+  }
+}
+
+/** Settings as the window sees and saves them. */
+class SettingsFacade {
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly cipher: SecretCipher,
+    private readonly dataDir: string,
+  ) {}
+
+  /** The settings, whether a secret is set, and the URI to register. */
+  view(): SettingsView {
+    const current = this.settings.get();
+
+    return {
+      settings: current,
+      appSecretSet: this.settings.hasAppSecret(),
+      redirectUri: redirectUriFor(current),
+      dataDir: this.dataDir,
+      secretBackend: this.cipher.backend,
+      weakSecretStorage: !this.cipher.isStrong(),
+    };
+  }
+
+  /** Validates and saves; an empty `appSecret` clears the saved one. */
+  save(patch: SettingsPatch): SettingsView {
+    const { appSecret, ...rest } = patch;
+    const consent =
+      rest.allowWeakSecretStorage ?? this.settings.get().allowWeakSecretStorage;
+
+    // Refuse before writing anything, so a refused secret never leaves
+    // half of a save behind (case keyring-missing).
+    if (appSecret && !this.cipher.isStrong() && !consent) {
+      throw new SecretStorageRefusedError(this.cipher.backend);
+    }
+
+    this.settings.update(rest);
+    if (appSecret === '') this.settings.clearAppSecret();
+    else if (appSecret !== undefined) this.settings.setAppSecret(appSecret);
+    return this.view();
+  }
+}
+
 /**
  * Builds the main-process services from plain values. The Electron shell
  * passes safeStorage, electron-store and shell.openExternal; tests pass a
@@ -76,142 +224,37 @@ export async function createServices(
   options: ServicesOptions,
 ): Promise<MainServices> {
   const clock = options.clock ?? systemClock;
-  const logger = options.logger;
-  const storage = openInstalinkStorage({
-    dataDir: options.dataDir,
-    cipher: options.cipher,
-    clock,
-    logger,
-    createStore: options.createStore,
-  });
+  const { logger, cipher, dataDir } = options;
+  const storage = openInstalinkStorage({ ...options, clock });
   const { accounts, settings } = storage;
-  let sandbox: Sandbox | undefined;
 
-  const ensureSandbox = async (): Promise<Sandbox> => {
-    sandbox ??= await startSandbox({
-      clock,
-      port: options.sandboxPort,
-      tokenShape: options.sandboxTokenShape,
-      logger: logger.child('sandbox'),
-    });
-    return sandbox;
-  };
-
-  const resolveTarget = async (): Promise<FlowTarget> => {
-    const current = settings.get();
-    const provider = await providerFor(current);
-
-    return { provider, port: current.port };
-  };
-
-  const providerFor = async (current: Settings): Promise<ProviderConfig> => {
-    const redirectUri = redirectUriFor(current);
-    if (!redirectUri) throw new NotConfiguredError(NO_RELAY_URL);
-
-    const common = { scopes: current.scopes, redirectUri };
-    if (current.provider === 'sandbox') {
-      const running = await ensureSandbox();
-      const { appId, appSecret } = running;
-      const readAppSecret = () => appSecret;
-      return {
-        ...running.endpoints,
-        ...common,
-        kind: 'sandbox',
-        appId,
-        readAppSecret,
-      };
-    }
-
-    if (!current.appId || !settings.hasAppSecret()) {
-      throw new NotConfiguredError(NOT_CONFIGURED);
-    }
-    return {
-      ...(options.instagramEndpoints ?? INSTAGRAM_ENDPOINTS),
-      ...common,
-      kind: 'instagram',
-      appId: current.appId,
-      readAppSecret: () => settings.readAppSecret(),
-    };
-  };
-
-  // One client per provider and app, reused by flows and refreshes, so
-  // their proxy-aware connection pools are shared and closed on quit.
-  const clients = new Map<string, InstagramClient>();
-  const createApi = (provider: ProviderConfig): InstagramClient => {
-    const { kind, tokenUrl, graphBaseUrl, appId } = provider;
-    const id = [kind, tokenUrl, graphBaseUrl, appId].join(' ');
-    let client = clients.get(id);
-    if (!client) {
-      client = createInstagramClient({
-        endpoints: provider,
-        appId: provider.appId,
-        readAppSecret: provider.readAppSecret,
-        timeouts: options.httpTimeouts,
-        logger: logger.child('instagram'),
-      });
-      clients.set(id, client);
-    }
-    return client;
-  };
-
+  const providers = new ProviderResolver(settings, options, clock);
+  const clients = new InstagramClients(
+    options.httpTimeouts,
+    logger.child('instagram'),
+  );
   const flows = new ConnectFlows({
-    resolveTarget,
-    createApi,
+    resolveTarget: () => providers.resolveTarget(),
+    createApi: (provider) => clients.clientFor(provider),
     accounts,
     openBrowser: options.openBrowser,
     clock,
     logger: logger.child('flow'),
     timeoutMs: options.flowTimeoutMs,
   });
-
-  // Refreshing needs only the Graph endpoints of whichever provider the
-  // accounts were linked with; it is resolved per call so a settings
-  // change takes effect without a restart.
   const scheduler = createRefreshScheduler({
     accounts,
-    api: {
-      refreshLongLived: async (token) =>
-        createApi((await resolveTarget()).provider).refreshLongLived(token),
-    },
+    api: { refreshLongLived: refreshThrough(providers, clients) },
     clock,
     logger: logger.child('refresh'),
     random: options.random,
   });
-  if (options.scheduleRefresh ?? true) scheduler.start();
+  const facade = new SettingsFacade(settings, cipher, dataDir);
 
+  if (options.scheduleRefresh ?? true) scheduler.start();
   // The sandbox runs while it is the chosen provider, so its consent page
   // is ready the moment the user presses Connect.
-  if (settings.get().provider === 'sandbox') await ensureSandbox();
-
-  const settingsView = (): SettingsView => {
-    const current = settings.get();
-    return {
-      settings: current,
-      appSecretSet: settings.hasAppSecret(),
-      redirectUri: redirectUriFor(current),
-      dataDir: options.dataDir,
-      secretBackend: options.cipher.backend,
-      weakSecretStorage: !options.cipher.isStrong(),
-    };
-  };
-
-  const saveSettings = (patch: SettingsPatch): SettingsView => {
-    const { appSecret, ...rest } = patch;
-    const consent =
-      rest.allowWeakSecretStorage ?? settings.get().allowWeakSecretStorage;
-
-    // Refuse before writing anything, so a refused secret never leaves
-    // half of a save behind (keyring-missing case).
-    if (appSecret && !options.cipher.isStrong() && !consent) {
-      throw new SecretStorageRefusedError(options.cipher.backend);
-    }
-    settings.update(rest);
-    if (appSecret !== undefined) {
-      if (appSecret === '') settings.clearAppSecret();
-      else settings.setAppSecret(appSecret);
-    }
-    return settingsView();
-  };
+  if (settings.get().provider === 'sandbox') await providers.ensureSandbox();
 
   return {
     listAccounts: () => accounts.list(),
@@ -222,22 +265,35 @@ export async function createServices(
     flowProgress: () => flows.progressNow(),
     refreshAccount: (userId) => scheduler.refreshNow(userId),
     disconnect: (userId) => accounts.remove(userId),
-    getSettings: settingsView,
-    saveSettings,
+    getSettings: () => facade.view(),
+    saveSettings: (patch) => facade.save(patch),
     notices: () => storage.notices,
     onAccountsChanged: (listener) => accounts.onChange(listener),
     onFlowProgress: (listener) => flows.onProgress(listener),
     onSystemResume: () => scheduler.onWake(),
     expiringAccounts: () => scheduler.expiring(),
-    sandbox: () => sandbox,
-    refreshDue: async () => {
-      await scheduler.runDue();
-    },
+    sandbox: () => providers.sandbox(),
+    refreshDue: async () => void (await scheduler.runDue()),
     close: async () => {
       scheduler.stop();
       flows.cancel();
-      await Promise.all([...clients.values()].map((c) => c.close()));
-      await sandbox?.close();
+      await clients.closeAll();
+      await providers.close();
     },
+  };
+}
+
+/**
+ * Refreshing needs only the Graph endpoints of the current provider; it is
+ * resolved per call so a settings change takes effect without a restart.
+ */
+function refreshThrough(
+  providers: ProviderResolver,
+  clients: InstagramClients,
+) {
+  return async (token: string) => {
+    const { provider } = await providers.resolveTarget();
+
+    return clients.clientFor(provider).refreshLongLived(token);
   };
 }

@@ -40,7 +40,7 @@ async function start(
   return { onCallback, base: `http://127.0.0.1:${server.port}` };
 }
 
-async function get(url: string, method: 'GET' | 'POST' = 'GET') {
+async function get(url: string, method: 'GET' | 'POST' | 'HEAD' = 'GET') {
   const response = await request(url, { method });
   return {
     status: response.statusCode,
@@ -78,6 +78,18 @@ describe('the loopback server', () => {
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET');
     expect(onCallback).not.toHaveBeenCalled();
+  });
+
+  it('does not let a HEAD request use up the callback', async () => {
+    const { onCallback, base } = await start();
+    const url = `${base}/callback?code=C1&state=${STATE}`;
+
+    const head = await get(url, 'HEAD');
+    const real = await get(url);
+
+    expect(head.status).toBe(405);
+    expect(real.status).toBe(200);
+    expect(onCallback).toHaveBeenCalledOnce();
   });
 
   it('refuses an unknown state with 400 and changes nothing', async () => {
