@@ -86,214 +86,259 @@ export type StoredAccount = z.infer<typeof storedAccountSchema>;
  * `readToken`, so opening a store of any size decrypts nothing.
  */
 export function createAccountStore(options: AccountStoreOptions): AccountStore {
-  const { store, cipher, clock } = options;
-  const log = options.logger.child('accounts');
-  const listeners = new Set<() => void>();
-  const reportedMalformed = new Set<string>();
-  let raw: Record<string, unknown> | undefined;
-  let byId: Map<string, AccountSummary> | undefined;
-  let sorted: AccountSummary[] | undefined;
+  const state = openAccountState(options);
 
-  function records(): Record<string, unknown> {
-    if (raw === undefined) {
-      const section = store.get('accounts');
-      raw = isPlainObject(section) ? section : {};
-    }
+  return {
+    list: () => listAccounts(state),
+    get: (userId) => summaries(state).get(userId),
+    link: (input) => linkAccount(state, input),
+    readToken: (userId) => readToken(state, userId),
+    saveRefreshedToken: (userId, token, issuedAt) =>
+      saveRefreshedToken(state, userId, token, issuedAt),
+    markReconnectNeeded: (userId, reason) =>
+      markReconnectNeeded(state, userId, reason),
+    remove: (userId) => removeAccount(state, userId),
+    onChange: (listener) => subscribe(state, listener),
+  };
+}
 
-    return raw;
+/**
+ * One account store's parts and memory: the section as read (`raw`) and
+ * the views derived from it, each built on first use and reset by
+ * `commit`.
+ */
+interface AccountState {
+  store: ConfLike;
+  cipher: SecretCipher;
+  clock: Clock;
+  log: Logger;
+  settings: () => Settings;
+  listeners: Set<() => void>;
+  reportedMalformed: Set<string>;
+  raw?: Record<string, unknown>;
+  byId?: Map<string, AccountSummary>;
+  sorted?: AccountSummary[];
+}
+
+function openAccountState(options: AccountStoreOptions): AccountState {
+  return {
+    store: options.store,
+    cipher: options.cipher,
+    clock: options.clock,
+    log: options.logger.child('accounts'),
+    settings: options.settings,
+    listeners: new Set(),
+    reportedMalformed: new Set(),
+  };
+}
+
+function records(state: AccountState): Record<string, unknown> {
+  if (state.raw === undefined) {
+    const section = state.store.get('accounts');
+    state.raw = isPlainObject(section) ? section : {};
   }
 
-  /** Parses one record; a malformed one is logged once and skipped. */
-  function parseRecord(userId: string): StoredAccount | undefined {
-    const all = records();
-    if (!Object.hasOwn(all, userId)) {
-      return undefined;
-    }
+  return state.raw;
+}
 
-    const result = storedAccountSchema.safeParse(all[userId]);
-    if (result.success && result.data.userId === userId) {
-      return result.data;
-    }
-
-    reportMalformed(userId);
+/** Parses one record; a malformed one is logged once and skipped. */
+function parseRecord(
+  state: AccountState,
+  userId: string,
+): StoredAccount | undefined {
+  const all = records(state);
+  if (!Object.hasOwn(all, userId)) {
     return undefined;
   }
 
-  function reportMalformed(userId: string): void {
-    if (!reportedMalformed.has(userId)) {
-      reportedMalformed.add(userId);
-      log.warn('skipped a malformed account record', { userId });
+  const result = storedAccountSchema.safeParse(all[userId]);
+  if (result.success && result.data.userId === userId) {
+    return result.data;
+  }
+
+  reportMalformed(state, userId);
+  return undefined;
+}
+
+function reportMalformed(state: AccountState, userId: string): void {
+  if (!state.reportedMalformed.has(userId)) {
+    state.reportedMalformed.add(userId);
+    state.log.warn('skipped a malformed account record', { userId });
+  }
+}
+
+function summaries(state: AccountState): Map<string, AccountSummary> {
+  if (state.byId === undefined) {
+    const byId = new Map<string, AccountSummary>();
+    state.byId = byId;
+    for (const userId of Object.keys(records(state))) {
+      cacheSummary(state, byId, userId);
     }
   }
 
-  function summaries(): Map<string, AccountSummary> {
-    if (byId === undefined) {
-      byId = new Map();
-      for (const userId of Object.keys(records())) {
-        cacheSummary(byId, userId);
-      }
-    }
+  return state.byId;
+}
 
-    return byId;
+function cacheSummary(
+  state: AccountState,
+  cache: Map<string, AccountSummary>,
+  userId: string,
+): void {
+  const record = parseRecord(state, userId);
+  if (record === undefined) {
+    cache.delete(userId);
+  } else {
+    cache.set(userId, toSummary(record));
   }
+}
 
-  function cacheSummary(
-    cache: Map<string, AccountSummary>,
-    userId: string,
-  ): void {
-    const record = parseRecord(userId);
-    if (record === undefined) {
-      cache.delete(userId);
-    } else {
-      cache.set(userId, toSummary(record));
-    }
+/** One atomic write of the whole section, then memory, then listeners. */
+function commit(
+  state: AccountState,
+  next: Record<string, unknown>,
+  userId: string,
+): void {
+  state.store.set('accounts', next);
+  state.raw = next;
+  state.reportedMalformed.delete(userId);
+  if (state.byId !== undefined) {
+    cacheSummary(state, state.byId, userId);
   }
+  state.sorted = undefined;
+  notify(state);
+}
 
-  /** One atomic write of the whole section, then memory, then listeners. */
-  function commit(next: Record<string, unknown>, userId: string): void {
-    store.set('accounts', next);
-    raw = next;
-    reportedMalformed.delete(userId);
-    if (byId !== undefined) {
-      cacheSummary(byId, userId);
-    }
-    sorted = undefined;
-    notify();
-  }
+function write(state: AccountState, record: StoredAccount): AccountSummary {
+  commit(state, { ...records(state), [record.userId]: record }, record.userId);
+  return toSummary(record);
+}
 
-  function write(record: StoredAccount): AccountSummary {
-    commit({ ...records(), [record.userId]: record }, record.userId);
-    return toSummary(record);
-  }
-
-  function notify(): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener();
-      } catch (error) {
-        log.error('an account change listener failed', { error });
-      }
-    }
-  }
-
-  function allowWeak(): boolean {
-    return options.settings().allowWeakSecretStorage;
-  }
-
-  function list(): AccountSummary[] {
-    sorted ??= [...summaries().values()].sort(byLinkedAt);
-    return [...sorted];
-  }
-
-  function get(userId: string): AccountSummary | undefined {
-    return summaries().get(userId);
-  }
-
-  function link(input: LinkedAccountInput): AccountSummary {
-    const userId = input.profile.userId;
-    if (!USER_ID.test(userId)) {
-      throw new InvalidAccountIdError();
-    }
-
-    const encryptedToken = encryptSecret(
-      cipher,
-      allowWeak(),
-      input.longLived.accessToken,
-      'access token',
-    );
-    const existing = parseRecord(userId);
-    const record = linkedRecord(input, encryptedToken, existing, clock);
-    log.info(existing ? 'account re-linked' : 'account linked', { userId });
-
-    return write(record);
-  }
-
-  function readToken(userId: string): string {
-    const record = parseRecord(userId);
-    if (record === undefined) {
-      throw new AccountNotFoundError(userId);
-    }
-
+function notify(state: AccountState): void {
+  for (const listener of [...state.listeners]) {
     try {
-      return cipher.decrypt(record.encryptedToken);
-    } catch {
-      log.warn('an account token cannot be decrypted', { userId });
-      markReconnectNeeded(userId, 'token-unreadable');
-      throw new TokenUnreadableError(userId);
+      listener();
+    } catch (error) {
+      state.log.error('an account change listener failed', { error });
     }
   }
+}
 
-  function saveRefreshedToken(
-    userId: string,
-    token: LongLivedToken,
-    issuedAt: number,
-  ): boolean {
-    const record = parseRecord(userId);
-    if (record === undefined) {
-      log.info('refreshed token dropped: account removed', { userId });
-      return false;
-    }
+/** Encrypts a token under the keyring consent of the current settings. */
+function encryptToken(state: AccountState, accessToken: string): string {
+  return encryptSecret(
+    state.cipher,
+    state.settings().allowWeakSecretStorage,
+    accessToken,
+    'access token',
+  );
+}
 
-    const encryptedToken = encryptSecret(
-      cipher,
-      allowWeak(),
-      token.accessToken,
-      'access token',
-    );
-    write(refreshedRecord(record, token, encryptedToken, issuedAt, clock));
-    log.info('refreshed token saved', { userId });
+function listAccounts(state: AccountState): AccountSummary[] {
+  state.sorted ??= [...summaries(state).values()].sort(byLinkedAt);
+  return [...state.sorted];
+}
 
-    return true;
+function linkAccount(
+  state: AccountState,
+  input: LinkedAccountInput,
+): AccountSummary {
+  const userId = input.profile.userId;
+  if (!USER_ID.test(userId)) {
+    throw new InvalidAccountIdError();
   }
 
-  function markReconnectNeeded(userId: string, reason: ReconnectReason): void {
-    const record = parseRecord(userId);
-    if (record === undefined) {
-      return;
-    }
-    if (
-      record.status === 'reconnect-needed' &&
-      record.reconnectReason === reason
-    ) {
-      return;
-    }
+  const encryptedToken = encryptToken(state, input.longLived.accessToken);
+  const existing = parseRecord(state, userId);
+  const record = linkedRecord(input, encryptedToken, existing, state.clock);
+  state.log.info(existing ? 'account re-linked' : 'account linked', {
+    userId,
+  });
 
-    write({ ...record, status: 'reconnect-needed', reconnectReason: reason });
-    log.info('account needs reconnecting', { userId, reason });
+  return write(state, record);
+}
+
+function readToken(state: AccountState, userId: string): string {
+  const record = parseRecord(state, userId);
+  if (record === undefined) {
+    throw new AccountNotFoundError(userId);
   }
 
-  function remove(userId: string): boolean {
-    const all = records();
-    if (!Object.hasOwn(all, userId)) {
-      return false;
-    }
+  try {
+    return state.cipher.decrypt(record.encryptedToken);
+  } catch {
+    state.log.warn('an account token cannot be decrypted', { userId });
+    markReconnectNeeded(state, userId, 'token-unreadable');
+    throw new TokenUnreadableError(userId);
+  }
+}
 
-    const next = { ...all };
-    delete next[userId];
-    commit(next, userId);
-    log.info('account removed', { userId });
-
-    return true;
+function saveRefreshedToken(
+  state: AccountState,
+  userId: string,
+  token: LongLivedToken,
+  issuedAt: number,
+): boolean {
+  const record = parseRecord(state, userId);
+  if (record === undefined) {
+    state.log.info('refreshed token dropped: account removed', { userId });
+    return false;
   }
 
-  function onChange(listener: () => void): () => void {
-    const subscription = (): void => listener();
-    listeners.add(subscription);
+  const encryptedToken = encryptToken(state, token.accessToken);
+  write(
+    state,
+    refreshedRecord(record, token, encryptedToken, issuedAt, state.clock),
+  );
+  state.log.info('refreshed token saved', { userId });
 
-    return () => {
-      listeners.delete(subscription);
-    };
+  return true;
+}
+
+function markReconnectNeeded(
+  state: AccountState,
+  userId: string,
+  reason: ReconnectReason,
+): void {
+  const record = parseRecord(state, userId);
+  if (record === undefined) {
+    return;
+  }
+  if (
+    record.status === 'reconnect-needed' &&
+    record.reconnectReason === reason
+  ) {
+    return;
   }
 
-  return {
-    list,
-    get,
-    link,
-    readToken,
-    saveRefreshedToken,
-    markReconnectNeeded,
-    remove,
-    onChange,
+  write(state, {
+    ...record,
+    status: 'reconnect-needed',
+    reconnectReason: reason,
+  });
+  state.log.info('account needs reconnecting', { userId, reason });
+}
+
+function removeAccount(state: AccountState, userId: string): boolean {
+  const all = records(state);
+  if (!Object.hasOwn(all, userId)) {
+    return false;
+  }
+
+  const next = { ...all };
+  delete next[userId];
+  commit(state, next, userId);
+  state.log.info('account removed', { userId });
+
+  return true;
+}
+
+/** Adds a listener; the returned function removes this subscription. */
+function subscribe(state: AccountState, listener: () => void): () => void {
+  const subscription = (): void => listener();
+  state.listeners.add(subscription);
+
+  return () => {
+    state.listeners.delete(subscription);
   };
 }
 

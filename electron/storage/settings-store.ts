@@ -109,74 +109,87 @@ export const settingsSchema = z.strictObject({
 export function createSettingsStore(
   options: SettingsStoreOptions,
 ): SettingsStore {
-  const { store, cipher } = options;
-  const log = options.logger.child('settings');
-  let cached: Settings | undefined;
-
-  function get(): Settings {
-    cached ??= readStoredSettings(store.get('settings'), log);
-    return copySettings(cached);
-  }
-
-  function update(patch: Partial<Settings>): Settings {
-    const merged = { ...get(), ...withoutUndefined(patch) };
-    const result = settingsSchema.safeParse(merged);
-    if (!result.success) {
-      throw new SettingsValidationError(fieldErrorsOf(result.error));
-    }
-
-    store.set('settings', result.data);
-    cached = result.data;
-    log.info('settings saved', { changed: Object.keys(patch) });
-
-    return copySettings(result.data);
-  }
-
-  function hasAppSecret(): boolean {
-    const stored = store.get('appSecret');
-    return typeof stored === 'string' && stored !== '';
-  }
-
-  function setAppSecret(secret: string): void {
-    const trimmed = checkedAppSecret(secret);
-    const encrypted = encryptSecret(
-      cipher,
-      get().allowWeakSecretStorage,
-      trimmed,
-      'App Secret',
-    );
-
-    store.set('appSecret', encrypted);
-    log.info('app secret saved');
-  }
-
-  function clearAppSecret(): void {
-    store.delete('appSecret');
-    log.info('app secret cleared');
-  }
-
-  function readAppSecret(): string {
-    const stored = store.get('appSecret');
-    if (typeof stored !== 'string' || stored === '') {
-      throw new AppSecretMissingError();
-    }
-
-    try {
-      return cipher.decrypt(stored);
-    } catch {
-      log.warn('the app secret cannot be decrypted');
-      throw new AppSecretUnreadableError();
-    }
-  }
+  const state: SettingsState = {
+    store: options.store,
+    cipher: options.cipher,
+    log: options.logger.child('settings'),
+  };
 
   return {
-    get,
-    update,
-    hasAppSecret,
-    setAppSecret,
-    clearAppSecret,
-    readAppSecret,
+    get: () => getSettings(state),
+    update: (patch) => updateSettings(state, patch),
+    hasAppSecret: () => hasAppSecret(state),
+    setAppSecret: (secret) => setAppSecret(state, secret),
+    clearAppSecret: () => clearAppSecret(state),
+    readAppSecret: () => readAppSecret(state),
   };
+}
+
+/** One settings store's parts, and the settings once read. */
+interface SettingsState {
+  store: ConfLike;
+  cipher: SecretCipher;
+  log: Logger;
+  cached?: Settings;
+}
+
+function getSettings(state: SettingsState): Settings {
+  state.cached ??= readStoredSettings(state.store.get('settings'), state.log);
+  return copySettings(state.cached);
+}
+
+function updateSettings(
+  state: SettingsState,
+  patch: Partial<Settings>,
+): Settings {
+  const merged = { ...getSettings(state), ...withoutUndefined(patch) };
+  const result = settingsSchema.safeParse(merged);
+  if (!result.success) {
+    throw new SettingsValidationError(fieldErrorsOf(result.error));
+  }
+
+  state.store.set('settings', result.data);
+  state.cached = result.data;
+  state.log.info('settings saved', { changed: Object.keys(patch) });
+
+  return copySettings(result.data);
+}
+
+function hasAppSecret(state: SettingsState): boolean {
+  const stored = state.store.get('appSecret');
+  return typeof stored === 'string' && stored !== '';
+}
+
+function setAppSecret(state: SettingsState, secret: string): void {
+  const trimmed = checkedAppSecret(secret);
+  const encrypted = encryptSecret(
+    state.cipher,
+    getSettings(state).allowWeakSecretStorage,
+    trimmed,
+    'App Secret',
+  );
+
+  state.store.set('appSecret', encrypted);
+  state.log.info('app secret saved');
+}
+
+function clearAppSecret(state: SettingsState): void {
+  state.store.delete('appSecret');
+  state.log.info('app secret cleared');
+}
+
+function readAppSecret(state: SettingsState): string {
+  const stored = state.store.get('appSecret');
+  if (typeof stored !== 'string' || stored === '') {
+    throw new AppSecretMissingError();
+  }
+
+  try {
+    return state.cipher.decrypt(stored);
+  } catch {
+    state.log.warn('the app secret cannot be decrypted');
+    throw new AppSecretUnreadableError();
+  }
 }
 
 /**

@@ -44,53 +44,71 @@ export function createRefreshMemory(
   random: () => number,
   policy: RefreshPolicy = DEFAULT_REFRESH_POLICY,
 ): RefreshMemory {
-  const jitters = new Map<string, Entry<number>>();
-  const backoffs = new Map<string, Entry<Backoff>>();
-
-  function current<T>(
-    map: Map<string, Entry<T>>,
-    token: RememberedToken,
-  ): T | undefined {
-    const entry = map.get(token.userId);
-
-    return entry?.tokenIssuedAt === token.tokenIssuedAt
-      ? entry.value
-      : undefined;
-  }
-
-  function jitterFor(token: RememberedToken): number {
-    const known = current(jitters, token);
-
-    if (known !== undefined) {
-      return known;
-    }
-
-    const value = pickJitter(token, random, policy);
-
-    jitters.set(token.userId, { tokenIssuedAt: token.tokenIssuedAt, value });
-
-    return value;
-  }
-
-  function recordFailure(token: RememberedToken, now: number): number {
-    const failures = (current(backoffs, token)?.failures ?? 0) + 1;
-    const retryAt = now + backoffDelay(failures, policy);
-
-    backoffs.set(token.userId, {
-      tokenIssuedAt: token.tokenIssuedAt,
-      value: { failures, retryAt },
-    });
-
-    return retryAt;
-  }
+  const state: MemoryState = {
+    random,
+    policy,
+    jitters: new Map(),
+    backoffs: new Map(),
+  };
 
   return {
-    jitterFor,
-    retryAt: (token) => current(backoffs, token)?.retryAt,
-    recordFailure,
+    jitterFor: (token) => jitterFor(state, token),
+    retryAt: (token) => current(state.backoffs, token)?.retryAt,
+    recordFailure: (token, now) => recordFailure(state, token, now),
     forget: (userId) => {
-      backoffs.delete(userId);
-      jitters.delete(userId);
+      state.backoffs.delete(userId);
+      state.jitters.delete(userId);
     },
   };
+}
+
+/** One memory's jitter source, policy and entries, by account id. */
+interface MemoryState {
+  random: () => number;
+  policy: RefreshPolicy;
+  jitters: Map<string, Entry<number>>;
+  backoffs: Map<string, Entry<Backoff>>;
+}
+
+/** The entry's value while it belongs to the account's current token. */
+function current<T>(
+  map: Map<string, Entry<T>>,
+  token: RememberedToken,
+): T | undefined {
+  const entry = map.get(token.userId);
+
+  return entry?.tokenIssuedAt === token.tokenIssuedAt ? entry.value : undefined;
+}
+
+function jitterFor(state: MemoryState, token: RememberedToken): number {
+  const known = current(state.jitters, token);
+
+  if (known !== undefined) {
+    return known;
+  }
+
+  const value = pickJitter(token, state.random, state.policy);
+
+  state.jitters.set(token.userId, {
+    tokenIssuedAt: token.tokenIssuedAt,
+    value,
+  });
+
+  return value;
+}
+
+function recordFailure(
+  state: MemoryState,
+  token: RememberedToken,
+  now: number,
+): number {
+  const failures = (current(state.backoffs, token)?.failures ?? 0) + 1;
+  const retryAt = now + backoffDelay(failures, state.policy);
+
+  state.backoffs.set(token.userId, {
+    tokenIssuedAt: token.tokenIssuedAt,
+    value: { failures, retryAt },
+  });
+
+  return retryAt;
 }

@@ -1,4 +1,4 @@
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 
 import { type Logger } from '../core/logger';
 import {
@@ -103,6 +103,33 @@ const nodeTimers: SchedulerTimers = {
 export function createRefreshScheduler(
   options: RefreshSchedulerOptions,
 ): RefreshScheduler {
+  const state = newSchedulerState(options);
+
+  return {
+    start: () => startScheduler(state),
+    stop: () => stopScheduler(state),
+    runDue: () => runDue(state),
+    refreshNow: (userId) => refreshNow(state, userId),
+    onWake: () => wake(state),
+    expiring: () => expiringAccounts(state.deps),
+  };
+}
+
+/** One scheduler's parts and what it has under way. */
+interface SchedulerState {
+  deps: RefreshAttemptDeps;
+  timers: SchedulerTimers;
+  limit: LimitFunction;
+  inFlight: Map<string, Promise<RefreshOutcome>>;
+  /** The pass under way, shared by every caller of `runDue`. */
+  pass?: Promise<RefreshReport>;
+  /** The armed timer's handle; undefined when disarmed. */
+  timer?: unknown;
+  /** Between `start` and `stop`: only then does the timer re-arm. */
+  running: boolean;
+}
+
+function newSchedulerState(options: RefreshSchedulerOptions): SchedulerState {
   const policy = { ...DEFAULT_REFRESH_POLICY, ...options.policy };
   const deps: RefreshAttemptDeps = {
     accounts: options.accounts,
@@ -112,116 +139,120 @@ export function createRefreshScheduler(
     memory: createRefreshMemory(options.random ?? Math.random, policy),
     policy,
   };
-  const timers = options.timers ?? nodeTimers;
-  const limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
-  const inFlight = new Map<string, Promise<RefreshOutcome>>();
-  let pass: Promise<RefreshReport> | undefined;
-  let timer: unknown;
-  let running = false;
-
-  /** One attempt per account at a time: later callers share it. */
-  function refreshOnce(
-    userId: string,
-    mode: RefreshMode,
-  ): Promise<RefreshOutcome> {
-    const current = inFlight.get(userId);
-
-    if (current) {
-      return current;
-    }
-
-    const attempt = attemptRefresh(deps, userId, mode).finally(() =>
-      inFlight.delete(userId),
-    );
-
-    inFlight.set(userId, attempt);
-
-    return attempt;
-  }
-
-  async function runPass(): Promise<RefreshReport> {
-    const candidates = deps.accounts
-      .list()
-      .filter((account) => isCandidate(deps, account));
-    const outcomes = await Promise.all(
-      candidates.map((account) =>
-        limit(() => refreshOnce(account.userId, 'due')),
-      ),
-    );
-
-    return buildReport(candidates, outcomes, nextDueAt(deps));
-  }
-
-  function runDue(): Promise<RefreshReport> {
-    pass ??= runPass().finally(() => {
-      pass = undefined;
-      arm();
-    });
-
-    return pass;
-  }
-
-  function runInBackground(): void {
-    runDue().catch((error: unknown) => {
-      // The logger redacts the error's message and stack.
-      deps.log.error('refresh pass failed', { error });
-    });
-  }
-
-  /** Sleeps until the next account is due, within the delay bounds. */
-  function arm(): void {
-    if (!running) {
-      return;
-    }
-
-    disarm();
-
-    const next = nextDueAt(deps) ?? Infinity;
-    const delay = clamp(next - deps.clock.now());
-
-    timer = timers.setTimeout(() => {
-      timer = undefined;
-      runInBackground();
-    }, delay);
-  }
-
-  function disarm(): void {
-    if (timer !== undefined) {
-      timers.clearTimeout(timer);
-      timer = undefined;
-    }
-  }
-
-  async function refreshNow(userId: string): Promise<AccountSummary> {
-    if (!deps.accounts.get(userId)) {
-      throw new AccountNotFoundError(userId);
-    }
-
-    const outcome = await refreshOnce(userId, 'now');
-
-    return summaryAfter(deps.accounts, userId, outcome);
-  }
 
   return {
-    start() {
-      if (!running) {
-        running = true;
-        runInBackground();
-      }
-    },
-    stop() {
-      running = false;
-      disarm();
-    },
-    runDue,
-    refreshNow,
-    onWake() {
-      if (running) {
-        runInBackground();
-      }
-    },
-    expiring: () => expiringAccounts(deps),
+    deps,
+    timers: options.timers ?? nodeTimers,
+    limit: pLimit(options.concurrency ?? DEFAULT_CONCURRENCY),
+    inFlight: new Map(),
+    running: false,
   };
+}
+
+function startScheduler(state: SchedulerState): void {
+  if (!state.running) {
+    state.running = true;
+    runInBackground(state);
+  }
+}
+
+function stopScheduler(state: SchedulerState): void {
+  state.running = false;
+  disarm(state);
+}
+
+function wake(state: SchedulerState): void {
+  if (state.running) {
+    runInBackground(state);
+  }
+}
+
+/** One attempt per account at a time: later callers share it. */
+function refreshOnce(
+  state: SchedulerState,
+  userId: string,
+  mode: RefreshMode,
+): Promise<RefreshOutcome> {
+  const current = state.inFlight.get(userId);
+
+  if (current) {
+    return current;
+  }
+
+  const attempt = attemptRefresh(state.deps, userId, mode).finally(() =>
+    state.inFlight.delete(userId),
+  );
+
+  state.inFlight.set(userId, attempt);
+
+  return attempt;
+}
+
+async function runPass(state: SchedulerState): Promise<RefreshReport> {
+  const { deps, limit } = state;
+  const candidates = deps.accounts
+    .list()
+    .filter((account) => isCandidate(deps, account));
+  const outcomes = await Promise.all(
+    candidates.map((account) =>
+      limit(() => refreshOnce(state, account.userId, 'due')),
+    ),
+  );
+
+  return buildReport(candidates, outcomes, nextDueAt(deps));
+}
+
+function runDue(state: SchedulerState): Promise<RefreshReport> {
+  state.pass ??= runPass(state).finally(() => {
+    state.pass = undefined;
+    arm(state);
+  });
+
+  return state.pass;
+}
+
+function runInBackground(state: SchedulerState): void {
+  runDue(state).catch((error: unknown) => {
+    // The logger redacts the error's message and stack.
+    state.deps.log.error('refresh pass failed', { error });
+  });
+}
+
+/** Sleeps until the next account is due, within the delay bounds. */
+function arm(state: SchedulerState): void {
+  if (!state.running) {
+    return;
+  }
+
+  disarm(state);
+
+  const next = nextDueAt(state.deps) ?? Infinity;
+  const delay = clamp(next - state.deps.clock.now());
+
+  state.timer = state.timers.setTimeout(() => {
+    state.timer = undefined;
+    runInBackground(state);
+  }, delay);
+}
+
+function disarm(state: SchedulerState): void {
+  if (state.timer !== undefined) {
+    state.timers.clearTimeout(state.timer);
+    state.timer = undefined;
+  }
+}
+
+async function refreshNow(
+  state: SchedulerState,
+  userId: string,
+): Promise<AccountSummary> {
+  if (!state.deps.accounts.get(userId)) {
+    throw new AccountNotFoundError(userId);
+  }
+
+  const outcome = await refreshOnce(state, userId, 'now');
+
+  return summaryAfter(state.deps.accounts, userId, outcome);
 }
 
 /** True when a pass should look at the account now. */
