@@ -9,6 +9,7 @@ import {
   app,
   BrowserWindow,
   clipboard,
+  dialog,
   Notification,
   powerMonitor,
   session,
@@ -35,7 +36,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.on('second-instance', focusWindow);
   app.on('window-all-closed', () => app.quit());
-  void app.whenReady().then(start);
+  void app.whenReady().then(start).catch(failToStart);
 }
 
 function focusWindow(): void {
@@ -75,6 +76,18 @@ async function start(): Promise<void> {
   powerMonitor.on('resume', () => services.onSystemResume());
   app.on('before-quit', () => void services.close());
   notifyExpiringAccounts(services);
+}
+
+/**
+ * A start-up that throws (an unwritable data folder, a store that cannot
+ * be moved aside) would otherwise leave a process with no window and no
+ * word: say what failed, then exit.
+ */
+function failToStart(error: unknown): void {
+  const reason = error instanceof Error ? error.message : String(error);
+
+  dialog.showErrorBox('Instalink could not start', reason);
+  app.exit(1);
 }
 
 /** Opens Instagram's (or the sandbox's) authorize page, nothing else. */

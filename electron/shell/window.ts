@@ -32,7 +32,9 @@ export function serveRenderer(rendererDir: string): void {
     const lookup = resolveAppFile(request.url, rendererDir);
     if (!lookup.ok) return new Response(null, { status: lookup.status });
 
-    const body = await readFile(lookup.filePath);
+    const body = await readRendererFile(lookup.filePath);
+    if (!body) return new Response(null, { status: 404 });
+
     return new Response(body, {
       headers: {
         'Content-Type': lookup.contentType,
@@ -41,6 +43,20 @@ export function serveRenderer(rendererDir: string): void {
       },
     });
   });
+}
+
+/**
+ * A file the renderer folder lacks answers 404, as refused paths do; a
+ * rejected handler would leave Electron only a failed request to report.
+ */
+async function readRendererFile(
+  filePath: string,
+): Promise<Buffer<ArrayBuffer> | null> {
+  try {
+    return await readFile(filePath);
+  } catch {
+    return null;
+  }
 }
 
 /** Every permission request (camera, notifications, …) is refused. */
