@@ -145,16 +145,18 @@ export function withMemoryCopy(conf: ConfLike): ConfLike {
       return conf.path;
     },
     get: (key) => (Object.hasOwn(data, key) ? data[key] : undefined),
+    // Whole-store writes: Conf's own set and delete read and parse the
+    // file again before writing it, which costs as much as the write.
     set: (key, value) => {
-      const copy = structuredClone(value);
-      conf.set(key, copy);
-      data = { ...data, [key]: copy };
+      const next = { ...data, [key]: structuredClone(value) };
+      conf.store = next;
+      data = next;
     },
     delete: (key) => {
-      conf.delete(key);
-      const rest = { ...data };
-      delete rest[key];
-      data = rest;
+      const next = { ...data };
+      delete next[key];
+      conf.store = next;
+      data = next;
     },
     get store() {
       return data;
