@@ -1,36 +1,14 @@
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import { launchBrowser } from '../support/browser';
-import {
-  type RendererHarness,
-  startRendererHarness,
-} from '../support/renderer-harness';
+import { linkShop, rendererSuite, shown } from '../support/renderer-suite';
 
-let browser: Browser;
-let harness: RendererHarness | undefined;
+const openApp = rendererSuite();
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser.close();
-});
-
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function open(colorScheme: 'light' | 'dark' = 'light') {
-  harness = await startRendererHarness(browser, { colorScheme });
-  return harness;
-}
-
-async function shown(locator: Locator): Promise<void> {
-  await locator.waitFor({ state: 'visible', timeout: 10_000 });
+/** The app window in the given colour scheme, light by default. */
+function open(colorScheme: 'light' | 'dark' = 'light') {
+  return openApp({ colorScheme });
 }
 
 /** The rule ids axe reports, with the first offending node of each. */
@@ -41,13 +19,6 @@ async function axeViolations(page: Page): Promise<string[]> {
     (violation) =>
       `${violation.id}: ${violation.nodes[0]?.target.join(' ') ?? ''}`,
   );
-}
-
-async function linkShop(app: RendererHarness): Promise<void> {
-  await app.page.getByRole('button', { name: 'Connect Instagram' }).click();
-  const consentPage = await app.nextBrowserPage();
-  await consentPage.getByRole('button', { name: 'Allow' }).click();
-  await shown(app.page.getByRole('heading', { name: '@sandbox_shop' }));
 }
 
 describe.each(['light', 'dark'] as const)('the %s theme', (scheme) => {

@@ -1,64 +1,21 @@
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { type Browser, type Locator } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { OUTCOME_MESSAGES } from '../../electron/auth/flow-outcomes';
-import { launchBrowser } from '../support/browser';
 import {
-  type RendererHarness,
-  type RendererHarnessOptions,
-  startRendererHarness,
-} from '../support/renderer-harness';
+  connectThroughSandbox,
+  linkShop,
+  rendererSuite,
+  SANDBOX_SHOP as SHOP,
+  shown,
+} from '../support/renderer-suite';
 import { createTestCipher } from '../support/test-cipher';
-
-const SHOP = { userId: '17841400000000001', username: 'sandbox_shop' };
-
-let browser: Browser;
-let harness: RendererHarness | undefined;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser.close();
-});
-
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
 
 const DAY = 24 * 60 * 60 * 1000;
 
-async function open(
-  options: RendererHarnessOptions = {},
-): Promise<RendererHarness> {
-  harness = await startRendererHarness(browser, options);
-  return harness;
-}
-
-/** Waits until the locator is shown; throws (failing the test) if never. */
-async function shown(locator: Locator): Promise<void> {
-  await locator.waitFor({ state: 'visible', timeout: 10_000 });
-}
-
-async function connectThroughSandbox(
-  app: RendererHarness,
-  decision: 'Allow' | 'Deny',
-): Promise<void> {
-  await app.page.getByRole('button', { name: 'Connect Instagram' }).click();
-
-  const consentPage = await app.nextBrowserPage();
-  await consentPage.getByRole('button', { name: decision }).click();
-}
-
-async function linkShop(app: RendererHarness): Promise<void> {
-  await connectThroughSandbox(app, 'Allow');
-  await shown(app.page.getByRole('heading', { name: `@${SHOP.username}` }));
-}
+const open = rendererSuite();
 
 describe('connecting from the window', () => {
   it('shows the account after the user allows access in the browser', async () => {

@@ -2,30 +2,29 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { type Sandbox, startSandbox } from '../../electron/sandbox/server';
-
-const REDIRECT_URI = 'http://127.0.0.1:45678/callback';
+import {
+  authorizeUrlOf,
+  SANDBOX_REDIRECT_URI as REDIRECT_URI,
+  SANDBOX_TEST_START,
+} from '../support/sandbox-http';
 
 let sandbox: Sandbox;
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ clock: { now: () => Date.UTC(2025, 0, 1) } });
+  sandbox = await startSandbox({ clock: { now: () => SANDBOX_TEST_START } });
 });
 
 afterEach(async () => {
   await sandbox.close();
 });
 
+/** Asks for two scopes with the state `state-1`; `params` change these. */
 function authorizeUrl(params: Record<string, string> = {}): string {
-  const query = new URLSearchParams({
-    client_id: sandbox.appId,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
+  return authorizeUrlOf(sandbox, {
     scope: 'instagram_business_basic,instagram_business_manage_comments',
     state: 'state-1',
     ...params,
   });
-
-  return `${sandbox.endpoints.authorizeUrl}?${query}`;
 }
 
 async function fetchPage(url: string) {

@@ -15,6 +15,11 @@ import {
 
 import { type Sandbox, startSandbox } from '../../electron/sandbox/server';
 import { launchBrowser } from '../support/browser';
+import {
+  authorizeUrlOf,
+  exchangeCode,
+  SANDBOX_TEST_START,
+} from '../support/sandbox-http';
 
 let browser: Browser;
 let sandbox: Sandbox;
@@ -33,7 +38,7 @@ afterAll(async () => {
 beforeEach(async () => {
   callbacks = [];
   callbackServers = [];
-  sandbox = await startSandbox({ clock: { now: () => Date.UTC(2025, 0, 1) } });
+  sandbox = await startSandbox({ clock: { now: () => SANDBOX_TEST_START } });
   redirectUri = await startCallbackServer('127.0.0.1');
 });
 
@@ -62,31 +67,11 @@ function stopServer(server: Server): Promise<unknown> {
 }
 
 function authorizeUrl(state: string): string {
-  const query = new URLSearchParams({
-    client_id: sandbox.appId,
+  return authorizeUrlOf(sandbox, {
     redirect_uri: redirectUri,
-    response_type: 'code',
     scope: 'instagram_business_basic,instagram_business_manage_insights',
     state,
   });
-
-  return `${sandbox.endpoints.authorizeUrl}?${query}`;
-}
-
-async function exchange(code: string): Promise<string> {
-  const response = await request(sandbox.endpoints.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      client_id: sandbox.appId,
-      client_secret: sandbox.appSecret,
-      grant_type: 'authorization_code',
-      redirect_uri: redirectUri,
-      code,
-    }).toString(),
-  });
-
-  return /"access_token":"(\w+)"/.exec(await response.body.text())?.[1] ?? '';
 }
 
 /** Opens the consent page in Chromium, noting every policy violation. */
@@ -140,7 +125,7 @@ describe('the consent page in Chromium', () => {
     const code = new URL(callbacks[0] ?? '', redirectUri).searchParams.get(
       'code',
     );
-    const token = await exchange(code ?? '');
+    const token = await exchangeCode(sandbox, code ?? '', redirectUri);
     const me = await request(
       `${sandbox.baseUrl}/v23.0/me?access_token=${token}`,
     );

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -11,33 +9,21 @@ import {
   SandboxUsageError,
   startSandbox,
 } from '../../electron/sandbox/server';
-
-const REDIRECT_URI = 'http://127.0.0.1:45678/callback';
+import { readFixture as fixture } from '../support/fixture-server';
+import { authorizeUrlOf, SANDBOX_TEST_START } from '../support/sandbox-http';
 
 let sandbox: Sandbox;
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ clock: { now: () => Date.UTC(2025, 0, 1) } });
+  sandbox = await startSandbox({ clock: { now: () => SANDBOX_TEST_START } });
 });
 
 afterEach(async () => {
   await sandbox.close();
 });
 
-function fixture(name: string): string {
-  return readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
-}
-
 function authorizeUrl(): string {
-  const query = new URLSearchParams({
-    client_id: sandbox.appId,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    scope: 'instagram_business_basic',
-    state: 'state-1',
-  });
-
-  return `${sandbox.endpoints.authorizeUrl}?${query}`;
+  return authorizeUrlOf(sandbox, { state: 'state-1' });
 }
 
 /** A plausible call to each endpoint, the way the app makes it. */

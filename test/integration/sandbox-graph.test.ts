@@ -2,8 +2,12 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { type Sandbox, startSandbox } from '../../electron/sandbox/server';
+import {
+  exchangeCode,
+  grantCode,
+  SANDBOX_TEST_START,
+} from '../support/sandbox-http';
 
-const REDIRECT_URI = 'http://127.0.0.1:45678/callback';
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 const LONG_LIVED_MS = 5_183_944 * 1000;
@@ -12,7 +16,7 @@ let now: number;
 let sandbox: Sandbox;
 
 beforeEach(async () => {
-  now = Date.UTC(2025, 0, 1);
+  now = SANDBOX_TEST_START;
   sandbox = await startSandbox({ clock: { now: () => now } });
 });
 
@@ -22,28 +26,7 @@ afterEach(async () => {
 
 /** The whole browser part and code exchange, over HTTP. */
 async function shortLivedToken(scope = 'instagram_business_basic') {
-  const query = new URLSearchParams({
-    client_id: sandbox.appId,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    scope,
-  });
-  const location = await sandbox.answerConsent(
-    `${sandbox.endpoints.authorizeUrl}?${query}`,
-  );
-  const response = await request(sandbox.endpoints.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      client_id: sandbox.appId,
-      client_secret: sandbox.appSecret,
-      grant_type: 'authorization_code',
-      redirect_uri: REDIRECT_URI,
-      code: new URL(location).searchParams.get('code') ?? '',
-    }).toString(),
-  });
-
-  return /"access_token":"(\w+)"/.exec(await response.body.text())?.[1] ?? '';
+  return exchangeCode(sandbox, await grantCode(sandbox, { scope }));
 }
 
 async function get(path: string, params: Record<string, string> = {}) {

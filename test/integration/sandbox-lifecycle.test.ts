@@ -3,7 +3,6 @@ import { createServer } from 'node:net';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { type Logger } from '../../electron/core/logger';
 import {
   type Sandbox,
   SANDBOX_APP_ID,
@@ -12,9 +11,16 @@ import {
   SandboxUsageError,
   startSandbox,
 } from '../../electron/sandbox/server';
+import { type LogLine, recordingLogger } from '../support/recording-logger';
+import {
+  accessTokenIn,
+  authorizeUrlOf,
+  exchangeCode,
+  grantCode,
+  SANDBOX_TEST_START,
+} from '../support/sandbox-http';
 
-const REDIRECT_URI = 'http://127.0.0.1:45678/callback';
-const clock = { now: () => Date.UTC(2025, 0, 1) };
+const clock = { now: () => SANDBOX_TEST_START };
 
 const running: Sandbox[] = [];
 
@@ -29,58 +35,21 @@ async function start(options: Parameters<typeof startSandbox>[0]) {
   return sandbox;
 }
 
-/** A logger that keeps every line, fields included, as text. */
-function recordingLogger(lines: string[]): Logger {
-  const record = (message: string, fields?: Record<string, unknown>) => {
-    lines.push(`${message} ${JSON.stringify(fields ?? {})}`);
-  };
-  const logger: Logger = {
-    debug: record,
-    info: record,
-    warn: record,
-    error: record,
-    child: () => logger,
-  };
-
-  return logger;
-}
-
 /** Consent, code exchange, long-lived exchange and /me, over HTTP. */
 async function runWholeFlow(sandbox: Sandbox): Promise<string[]> {
-  const query = new URLSearchParams({
-    client_id: sandbox.appId,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
-    scope: 'instagram_business_basic',
-    state: 'state-1',
-  });
-  const location = await sandbox.answerConsent(
-    `${sandbox.endpoints.authorizeUrl}?${query}`,
-  );
-  const code = new URL(location).searchParams.get('code') ?? '';
-  const short = await request(sandbox.endpoints.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      client_id: sandbox.appId,
-      client_secret: sandbox.appSecret,
-      grant_type: 'authorization_code',
-      redirect_uri: REDIRECT_URI,
-      code,
-    }).toString(),
-  });
-  const shortToken = /"access_token":"(\w+)"/.exec(await short.body.text());
+  const code = await grantCode(sandbox, { state: 'state-1' });
+  const shortToken = await exchangeCode(sandbox, code);
   const long = await request(
     `${sandbox.baseUrl}/access_token?grant_type=ig_exchange_token` +
-      `&client_secret=${sandbox.appSecret}&access_token=${shortToken?.[1]}`,
+      `&client_secret=${sandbox.appSecret}&access_token=${shortToken}`,
   );
-  const longToken = /"access_token":"(\w+)"/.exec(await long.body.text());
+  const longToken = accessTokenIn(await long.body.text());
   const me = await request(
-    `${sandbox.baseUrl}/v23.0/me?access_token=${longToken?.[1]}`,
+    `${sandbox.baseUrl}/v23.0/me?access_token=${longToken}`,
   );
 
   await me.body.dump();
-  return [code, shortToken?.[1] ?? '', longToken?.[1] ?? ''];
+  return [code, shortToken, longToken];
 }
 
 describe('starting and stopping', () => {
@@ -125,14 +94,8 @@ describe('starting and stopping', () => {
 
   it('uses the App ID and secret it is given', async () => {
     const sandbox = await start({ clock, appId: 'id-2', appSecret: 's-2' });
-    const query = new URLSearchParams({
-      client_id: 'id-2',
-      redirect_uri: REDIRECT_URI,
-      response_type: 'code',
-      scope: 'instagram_business_basic',
-    });
     const location = await sandbox.answerConsent(
-      `${sandbox.endpoints.authorizeUrl}?${query}`,
+      authorizeUrlOf(sandbox, { client_id: 'id-2' }),
     );
 
     expect(location).toContain('code=AQ');
@@ -187,14 +150,14 @@ describe('the test helpers', () => {
 
 describe('logging', () => {
   it('logs no code, token or secret during a whole flow', async () => {
-    const lines: string[] = [];
+    const lines: LogLine[] = [];
     const sandbox = await start({ clock, logger: recordingLogger(lines) });
     const secrets = [...(await runWholeFlow(sandbox)), sandbox.appSecret];
 
     expect(lines.length).toBeGreaterThan(4);
     expect(secrets.every((secret) => secret.length > 10)).toBe(true);
     for (const secret of secrets) {
-      expect(lines.join('\n')).not.toContain(secret);
+      expect(JSON.stringify(lines)).not.toContain(secret);
     }
   });
 });

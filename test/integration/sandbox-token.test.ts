@@ -8,8 +8,14 @@ import {
   type SandboxOptions,
   startSandbox,
 } from '../../electron/sandbox/server';
+import {
+  codeExchangeFields as exchangeFields,
+  grantCode as grantSandboxCode,
+  postTokenForm as postToken,
+  SANDBOX_REDIRECT_URI as REDIRECT_URI,
+  SANDBOX_TEST_START,
+} from '../support/sandbox-http';
 
-const REDIRECT_URI = 'http://127.0.0.1:45678/callback';
 const MINUTE = 60 * 1000;
 const VERIFIER = 'v'.repeat(20) + '-._~' + '0123456789abcdefghijklmn';
 
@@ -18,7 +24,7 @@ let sandbox: Sandbox;
 let opened: Sandbox[];
 
 beforeEach(async () => {
-  now = Date.UTC(2025, 0, 1);
+  now = SANDBOX_TEST_START;
   opened = [];
   sandbox = await start();
 });
@@ -34,45 +40,19 @@ async function start(options: Partial<SandboxOptions> = {}) {
   return started;
 }
 
-async function grantCode(
+/** A code for two scopes with the state `state-1`; `params` change these. */
+function grantCode(
   target: Sandbox,
   params: Record<string, string> = {},
   scopes?: string[],
 ): Promise<string> {
-  const query = new URLSearchParams({
-    client_id: target.appId,
-    redirect_uri: REDIRECT_URI,
-    response_type: 'code',
+  const query = {
     scope: 'instagram_business_basic,instagram_business_manage_comments',
     state: 'state-1',
     ...params,
-  });
-  const location = await target.answerConsent(
-    `${target.endpoints.authorizeUrl}?${query}`,
-    { scopes },
-  );
-
-  return new URL(location).searchParams.get('code') ?? '';
-}
-
-function exchangeFields(target: Sandbox, code: string) {
-  return {
-    client_id: target.appId,
-    client_secret: target.appSecret,
-    grant_type: 'authorization_code',
-    redirect_uri: REDIRECT_URI,
-    code,
   };
-}
 
-async function postToken(target: Sandbox, fields: Record<string, string>) {
-  const response = await request(target.endpoints.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-
-  return { status: response.statusCode, text: await response.body.text() };
+  return grantSandboxCode(target, query, scopes);
 }
 
 function oauthError(message: string): string {

@@ -32,6 +32,7 @@ import {
   type RefreshSchedulerOptions,
   type SchedulerTimers,
 } from '../../electron/tokens/refresh-scheduler';
+import { type LogLine, recordingLogger } from '../support/recording-logger';
 import { REFRESH_SENT, type RefreshChildInput } from '../support/refresh-child';
 import { createTestCipher } from '../support/test-cipher';
 
@@ -58,23 +59,6 @@ function manualClock(start: number): ManualClock {
   };
 }
 
-/** A logger that keeps every line as text, to search for tokens. */
-function recordingLogger(lines: string[]): Logger {
-  const write =
-    (level: string) => (message: string, fields?: Record<string, unknown>) => {
-      lines.push(JSON.stringify({ level, message, ...fields }));
-    };
-  const logger: Logger = {
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    child: () => logger,
-  };
-
-  return logger;
-}
-
 /** The real sandbox, client and store on disk, sharing one clock. */
 interface Harness {
   clock: ManualClock;
@@ -84,7 +68,7 @@ interface Harness {
   /** The store file, as the storage module reports it. */
   filePath: string;
   accounts: AccountStore;
-  logLines: string[];
+  logLines: LogLine[];
   logger: Logger;
   /** Opens the store file again, as a restarted app would. */
   reopen(): AccountStore;
@@ -108,7 +92,7 @@ async function openHarness(): Promise<Harness> {
     readAppSecret: () => sandbox.appSecret,
     timeouts: { connectMs: 5_000, headersMs: 5_000, bodyMs: 5_000 },
   });
-  const logLines: string[] = [];
+  const logLines: LogLine[] = [];
   const logger = recordingLogger(logLines);
   const open = () =>
     openInstalinkStorage({
@@ -183,6 +167,43 @@ function linkAccount(
   return longLived;
 }
 
+/** A harness holding one linked account, the clock since moved on. */
+interface AgedAccount {
+  h: Harness;
+  /** The account's id: `accountId(1)`. */
+  id: string;
+  /** The token it was linked with. */
+  token: LongLivedToken;
+}
+
+/**
+ * Opens a harness, links one account and moves the clock on by
+ * `elapsedMs`: 31 days makes a 60-day token due for its refresh.
+ */
+async function openAccountAged(
+  elapsedMs: number,
+  lifetime?: { expiresInSeconds: number },
+): Promise<AgedAccount> {
+  const h = await openHarness();
+  const id = accountId(1);
+  const token = linkAccount(h, id, lifetime);
+
+  h.clock.advance(elapsedMs);
+  return { h, id, token };
+}
+
+/** A scheduler on `timers`, started, its start-up pass over. */
+async function startedScheduler(
+  h: Harness,
+  timers: SchedulerTimers,
+): Promise<RefreshScheduler> {
+  const scheduler = schedulerFor(h, { timers });
+
+  scheduler.start();
+  await scheduler.runDue();
+  return scheduler;
+}
+
 /** The account's token on disk works against the sandbox's `/me`. */
 async function tokenWorks(h: Harness, accounts: AccountStore, id: string) {
   const profile = await h.client.fetchProfile(accounts.readToken(id));
@@ -243,12 +264,10 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe('refresh timing', () => {
-  it('does not refresh a token younger than 24 hours', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+  const TWO_DAY_TOKEN = { expiresInSeconds: (2 * DAY) / 1000 };
 
-    linkAccount(h, id, { expiresInSeconds: (2 * DAY) / 1000 });
-    h.clock.advance(DAY - MINUTE);
+  it('does not refresh a token younger than 24 hours', async () => {
+    const { h } = await openAccountAged(DAY - MINUTE, TWO_DAY_TOKEN);
     const report = await schedulerFor(h).runDue();
 
     expect(report.refreshed).toEqual([]);
@@ -256,11 +275,7 @@ describe('refresh timing', () => {
   });
 
   it('refreshes a short-lived token once it is 24 hours old', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
-
-    linkAccount(h, id, { expiresInSeconds: (2 * DAY) / 1000 });
-    h.clock.advance(DAY);
+    const { h, id } = await openAccountAged(DAY, TWO_DAY_TOKEN);
     const report = await schedulerFor(h).runDue();
 
     expect(report.refreshed).toEqual([id]);
@@ -268,11 +283,7 @@ describe('refresh timing', () => {
   });
 
   it('refuses an explicit refresh before the 24-hour mark', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
-
-    linkAccount(h, id);
-    h.clock.advance(23 * HOUR);
+    const { h, id } = await openAccountAged(23 * HOUR);
 
     await expect(schedulerFor(h).refreshNow(id)).rejects.toBeInstanceOf(
       RefreshTooEarlyError,
@@ -281,9 +292,7 @@ describe('refresh timing', () => {
   });
 
   it('leaves a 60-day token alone until 30 days remain', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
-    const token = linkAccount(h, id);
+    const { h, token } = await openAccountAged(0);
 
     h.clock.advance(token.expiresInSeconds * 1000 - 30 * DAY - MINUTE);
     const report = await schedulerFor(h).runDue();
@@ -293,9 +302,7 @@ describe('refresh timing', () => {
   });
 
   it('refreshes a 60-day token once 30 days remain', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
-    const token = linkAccount(h, id);
+    const { h, id, token } = await openAccountAged(0);
 
     h.clock.advance(token.expiresInSeconds * 1000 - 30 * DAY);
     await schedulerFor(h).runDue();
@@ -305,9 +312,7 @@ describe('refresh timing', () => {
   });
 
   it('waits out the jitter before refreshing', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
-    const token = linkAccount(h, id);
+    const { h, id, token } = await openAccountAged(0);
     const scheduler = schedulerFor(h, { random: () => 0.5 });
 
     h.clock.advance(token.expiresInSeconds * 1000 - 30 * DAY + 3 * HOUR - 1);
@@ -319,22 +324,16 @@ describe('refresh timing', () => {
   });
 
   it('saves a refreshed token that works against the sandbox', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     await schedulerFor(h).runDue();
 
     expect(await tokenWorks(h, h.reopen(), id)).toBe(true);
   });
 
   it('marks an account expired when its token lapsed unrefreshed', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(61 * DAY);
 
-    linkAccount(h, id);
-    h.clock.advance(61 * DAY);
     const report = await schedulerFor(h).runDue();
 
     expect(report.reconnectNeeded).toEqual([id]);
@@ -345,12 +344,9 @@ describe('refresh timing', () => {
 
 describe('refresh triggers', () => {
   it('runs a pass at start-up', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
     const { timers } = manualTimers();
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     const scheduler = schedulerFor(h, { timers });
     scheduler.start();
     await scheduler.runDue();
@@ -359,13 +355,10 @@ describe('refresh triggers', () => {
   });
 
   it('sleeps at most an hour when nothing is due soon', async () => {
-    const h = await openHarness();
+    const { h } = await openAccountAged(0);
     const manual = manualTimers();
 
-    linkAccount(h, accountId(1));
-    const scheduler = schedulerFor(h, { timers: manual.timers });
-    scheduler.start();
-    await scheduler.runDue();
+    await startedScheduler(h, manual.timers);
 
     expect([...manual.armed.values()].map((t) => t.ms)).toEqual([
       MAX_TIMER_DELAY_MS,
@@ -373,27 +366,20 @@ describe('refresh triggers', () => {
   });
 
   it('arms its timer for the next due account', async () => {
-    const h = await openHarness();
+    const { h, token } = await openAccountAged(0);
     const manual = manualTimers();
-    const token = linkAccount(h, accountId(1));
 
     h.clock.advance(token.expiresInSeconds * 1000 - 30 * DAY - 10 * MINUTE);
-    const scheduler = schedulerFor(h, { timers: manual.timers });
-    scheduler.start();
-    await scheduler.runDue();
+    await startedScheduler(h, manual.timers);
 
     expect([...manual.armed.values()].map((t) => t.ms)).toEqual([10 * MINUTE]);
   });
 
   it('refreshes when its timer fires after the due time', async () => {
-    const h = await openHarness();
+    const { h, id } = await openAccountAged(0);
     const manual = manualTimers();
-    const id = accountId(1);
 
-    linkAccount(h, id);
-    const scheduler = schedulerFor(h, { timers: manual.timers });
-    scheduler.start();
-    await scheduler.runDue();
+    const scheduler = await startedScheduler(h, manual.timers);
     h.clock.advance(31 * DAY);
     manual.fire();
     await scheduler.runDue();
@@ -402,14 +388,10 @@ describe('refresh triggers', () => {
   });
 
   it('refreshes after the computer wakes', async () => {
-    const h = await openHarness();
+    const { h, id } = await openAccountAged(0);
     const manual = manualTimers();
-    const id = accountId(1);
 
-    linkAccount(h, id);
-    const scheduler = schedulerFor(h, { timers: manual.timers });
-    scheduler.start();
-    await scheduler.runDue();
+    const scheduler = await startedScheduler(h, manual.timers);
     h.clock.advance(40 * DAY);
     scheduler.onWake();
     await scheduler.runDue();
@@ -418,13 +400,10 @@ describe('refresh triggers', () => {
   });
 
   it('disarms its timer on stop and arms none after', async () => {
-    const h = await openHarness();
+    const { h } = await openAccountAged(0);
     const manual = manualTimers();
 
-    linkAccount(h, accountId(1));
-    const scheduler = schedulerFor(h, { timers: manual.timers });
-    scheduler.start();
-    await scheduler.runDue();
+    const scheduler = await startedScheduler(h, manual.timers);
     scheduler.stop();
     await scheduler.runDue();
 
@@ -474,11 +453,8 @@ describe('refresh at scale', () => {
   );
 
   it('sends one refresh per account when asked several times at once', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     const scheduler = schedulerFor(h);
     await Promise.all([
       scheduler.refreshNow(id),
@@ -492,11 +468,8 @@ describe('refresh at scale', () => {
 
 describe('refresh failures', () => {
   it('marks an account reconnect-needed on Graph error 190, keeping it', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     h.sandbox.failNext('refresh', 'graph-190');
     const report = await schedulerFor(h).runDue();
     const account = h.reopen().get(id);
@@ -507,23 +480,17 @@ describe('refresh failures', () => {
   });
 
   it('marks an account whose token was revoked on Instagram', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
-    const token = linkAccount(h, id);
+    const { h, id, token } = await openAccountAged(31 * DAY);
 
     h.sandbox.revoke(token.accessToken);
-    h.clock.advance(31 * DAY);
     await schedulerFor(h).runDue();
 
     expect(h.accounts.get(id)?.reconnectReason).toBe('token-revoked');
   });
 
   it('resolves refreshNow with the reconnect-needed account on 190', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     h.sandbox.failNext('refresh', 'graph-190');
     const account = await schedulerFor(h).refreshNow(id);
 
@@ -531,11 +498,8 @@ describe('refresh failures', () => {
   });
 
   it('keeps an account active and retries after a server error', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     h.sandbox.failNext('refresh', 'http-500');
     const report = await schedulerFor(h).runDue();
 
@@ -544,12 +508,9 @@ describe('refresh failures', () => {
   });
 
   it('waits a minute before retrying a failed refresh', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
     const scheduler = schedulerFor(h);
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     h.sandbox.failNext('refresh', 'html-502');
     await scheduler.runDue();
     h.clock.advance(MINUTE - 1);
@@ -562,11 +523,8 @@ describe('refresh failures', () => {
   });
 
   it('rejects refreshNow with the client error when Instagram fails', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     h.sandbox.failNext('refresh', 'html-502');
 
     await expect(schedulerFor(h).refreshNow(id)).rejects.toBeInstanceOf(
@@ -619,7 +577,7 @@ describe('refresh failures', () => {
     h.sandbox.failNext('refresh', 'http-500');
     const report = await schedulerFor(h, { concurrency: 1 }).runDue();
     const newToken = h.accounts.readToken(ok);
-    const log = h.logLines.join('\n');
+    const log = JSON.stringify(h.logLines);
 
     expect(report).toMatchObject({
       retrying: [failing],
@@ -646,12 +604,9 @@ async function damageStoredToken(h: Harness, userId: string) {
 
 describe('refresh racing a disconnect', () => {
   it('drops a refreshed token whose account was removed meanwhile', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
     const gated = gatedApi(h.client);
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     const pass = schedulerFor(h, { api: gated.api }).runDue();
     await gated.started;
     h.accounts.remove(id);
@@ -664,11 +619,8 @@ describe('refresh racing a disconnect', () => {
   });
 
   it('leaves no account behind when a stalled refresh dies', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     h.sandbox.failNext('refresh', 'stall');
     const pass = schedulerFor(h).runDue();
     await until(() => h.sandbox.stats.refresh === 1);
@@ -691,11 +643,8 @@ describe('refresh racing a disconnect', () => {
 
 describe('refresh killed mid-flight', () => {
   it('leaves a working token on disk after the process dies', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     h.sandbox.failNext('refresh', 'stall');
     await killChildMidRefresh(h, id);
 
@@ -703,11 +652,8 @@ describe('refresh killed mid-flight', () => {
   });
 
   it('refreshes normally after a restart that followed the kill', async () => {
-    const h = await openHarness();
-    const id = accountId(1);
+    const { h, id } = await openAccountAged(31 * DAY);
 
-    linkAccount(h, id);
-    h.clock.advance(31 * DAY);
     h.sandbox.failNext('refresh', 'stall');
     await killChildMidRefresh(h, id);
     const accounts = h.reopen();

@@ -25,6 +25,7 @@ import {
   createIpcHandlers,
   createTrustedSenderCheck,
 } from '../../electron/ipc/handlers';
+import { CONTENT_TYPES } from '../../electron/security/app-protocol';
 import { freePort } from './instalink-harness';
 import { createTestCipher } from './test-cipher';
 
@@ -38,14 +39,6 @@ export const RENDERER_DIST = resolve('dist/renderer');
  */
 export const RESULTS_DIR = resolve('test-results');
 const DOCS_SCREENSHOTS = resolve('docs/screenshots');
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
 
 // Runs in the page before its scripts, as the preload's contextBridge
 // would: `invoke` goes to the exposed binding, events arrive through
@@ -226,6 +219,8 @@ async function serveStatic(root: string): Promise<Server> {
     const file = fileFor(root, req.url ?? '/');
     readFile(file ?? '')
       .then((body) => {
+        // The app protocol's own table: the page gets the types it gets
+        // in Electron.
         res.writeHead(200, {
           'content-type': CONTENT_TYPES[extname(file ?? '')] ?? 'text/plain',
         });

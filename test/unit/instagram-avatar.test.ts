@@ -5,14 +5,12 @@ import {
   AVATAR_MAX_BYTES,
   sniffImageType,
 } from '../../electron/instagram/avatar';
-import {
-  createInstagramClient,
-  type InstagramClient,
-} from '../../electron/instagram/client';
+import { type InstagramClient } from '../../electron/instagram/client';
 import {
   type FixtureServer,
   startFixtureServer,
 } from '../support/fixture-server';
+import { fixtureClient } from '../support/instagram-client-fixtures';
 
 /** A 1x1 transparent PNG. */
 const PNG = Buffer.from(
@@ -55,18 +53,7 @@ function serveImage(type: string, body: Buffer): void {
 beforeEach(async () => {
   server = await startFixtureServer();
   warnings = [];
-  client = createInstagramClient({
-    endpoints: {
-      authorizeUrl: server.url('/oauth/authorize'),
-      tokenUrl: server.url('/oauth/access_token'),
-      graphBaseUrl: server.origin,
-      graphVersion: 'v23.0',
-    },
-    appId: '990011223344',
-    readAppSecret: () => 'app-secret-9f8e7d6c5b4a',
-    logger: warningLogger(warnings),
-    env: {},
-  });
+  client = fixtureClient(server.origin, { logger: warningLogger(warnings) });
 });
 
 afterEach(async () => {

@@ -1,16 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { type Logger } from '../../electron/core/logger';
 import {
-  createInstagramClient,
   type InstagramClient,
-  type InstagramClientOptions,
   PROFILE_FIELDS,
 } from '../../electron/instagram/client';
-import {
-  InstagramError,
-  type InstagramErrorKind,
-} from '../../electron/instagram/errors';
+import { type InstagramErrorKind } from '../../electron/instagram/errors';
 import { LONG_LIVED_FALLBACK_SECONDS } from '../../electron/instagram/schemas';
 import {
   fixtureAnswer,
@@ -18,72 +12,33 @@ import {
   jsonAnswer,
   startFixtureServer,
 } from '../support/fixture-server';
+import {
+  failureOf,
+  fixtureClient,
+  TEST_APP_ID as APP_ID,
+  TEST_APP_SECRET as APP_SECRET,
+} from '../support/instagram-client-fixtures';
+import { type LogLine, recordingLogger } from '../support/recording-logger';
 
-const APP_ID = '990011223344';
-const APP_SECRET = 'app-secret-9f8e7d6c5b4a';
 const CODE = 'AQBcode-0001';
 const VERIFIER = 'verifier-abcdefghijklmnopqrstuvwxyz0123456789ABC';
 const SHORT_TOKEN = 'IGAAshort-token-0001';
 const LONG_TOKEN = 'IGAAlong-token-0001';
 const REDIRECT_URI = 'https://relay.example.com/instalink/callback/';
 
-interface LogLine {
-  level: string;
-  message: string;
-  fields?: Record<string, unknown>;
-}
-
-function recordingLogger(lines: LogLine[]): Logger {
-  const at =
-    (level: string) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      lines.push({ level, message, fields });
-    };
-  const logger: Logger = {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: () => logger,
-  };
-
-  return logger;
-}
+/** A code exchange without PKCE. */
+const CODE_EXCHANGE = { code: CODE, redirectUri: REDIRECT_URI };
 
 let server: FixtureServer;
 let client: InstagramClient;
 let logLines: LogLine[];
 
-function clientFor(overrides: Partial<InstagramClientOptions> = {}) {
-  return createInstagramClient({
-    endpoints: {
-      authorizeUrl: server.url('/oauth/authorize'),
-      tokenUrl: server.url('/oauth/access_token'),
-      graphBaseUrl: server.origin,
-      graphVersion: 'v23.0',
-    },
-    appId: APP_ID,
-    readAppSecret: () => APP_SECRET,
-    logger: recordingLogger(logLines),
-    env: {},
-    ...overrides,
-  });
-}
-
-async function failureOf(call: Promise<unknown>): Promise<InstagramError> {
-  const error: unknown = await call.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(InstagramError);
-
-  return error as InstagramError;
-}
-
 beforeEach(async () => {
   server = await startFixtureServer();
   logLines = [];
-  client = clientFor();
+  client = fixtureClient(server.origin, {
+    logger: recordingLogger(logLines),
+  });
 });
 
 afterEach(async () => {
@@ -123,7 +78,7 @@ describe('exchangeCode', () => {
   });
 
   it('leaves code_verifier out when no verifier is given', async () => {
-    await client.exchangeCode({ code: CODE, redirectUri: REDIRECT_URI });
+    await client.exchangeCode(CODE_EXCHANGE);
 
     const form = server.requests[0]?.form;
     expect(form?.has('code_verifier')).toBe(false);
@@ -141,10 +96,7 @@ describe('exchangeCode', () => {
   });
 
   it('reads a user_id above 2^53 as its exact digits', async () => {
-    const token = await client.exchangeCode({
-      code: CODE,
-      redirectUri: REDIRECT_URI,
-    });
+    const token = await client.exchangeCode(CODE_EXCHANGE);
 
     expect(token).toEqual({
       accessToken: 'IGAAexampleShortLived0001',
@@ -160,10 +112,7 @@ describe('exchangeCode', () => {
       fixtureAnswer('token-data-array.json'),
     );
 
-    const token = await client.exchangeCode({
-      code: CODE,
-      redirectUri: REDIRECT_URI,
-    });
+    const token = await client.exchangeCode(CODE_EXCHANGE);
 
     expect(token).toEqual({
       accessToken: 'IGAAexampleShortLived0002',
@@ -185,10 +134,7 @@ describe('exchangeCode', () => {
       ),
     );
 
-    const token = await client.exchangeCode({
-      code: CODE,
-      redirectUri: REDIRECT_URI,
-    });
+    const token = await client.exchangeCode(CODE_EXCHANGE);
 
     expect(token.userId).toBe('17841400000000009');
     expect(token.permissions).toEqual(['instagram_business_basic']);
@@ -201,9 +147,7 @@ describe('exchangeCode', () => {
       jsonAnswer({ user_id: '17841400000000001' }),
     );
 
-    const error = await failureOf(
-      client.exchangeCode({ code: CODE, redirectUri: REDIRECT_URI }),
-    );
+    const error = await failureOf(client.exchangeCode(CODE_EXCHANGE));
 
     expect(error.kind).toBe<InstagramErrorKind>('invalid-response');
     expect(error.message).toContain('access_token');
@@ -211,16 +155,14 @@ describe('exchangeCode', () => {
 });
 
 describe('exchangeForLongLived', () => {
+  const LONG_LIVED_ANSWER = jsonAnswer({
+    access_token: LONG_TOKEN,
+    token_type: 'bearer',
+    expires_in: 5183944,
+  });
+
   it('sends the documented query to /access_token', async () => {
-    server.route(
-      'GET',
-      '/access_token',
-      jsonAnswer({
-        access_token: LONG_TOKEN,
-        token_type: 'bearer',
-        expires_in: 5183944,
-      }),
-    );
+    server.route('GET', '/access_token', LONG_LIVED_ANSWER);
 
     await client.exchangeForLongLived(SHORT_TOKEN);
 
@@ -233,15 +175,7 @@ describe('exchangeForLongLived', () => {
   });
 
   it('returns the token and the lifetime Instagram reported', async () => {
-    server.route(
-      'GET',
-      '/access_token',
-      jsonAnswer({
-        access_token: LONG_TOKEN,
-        token_type: 'bearer',
-        expires_in: 5183944,
-      }),
-    );
+    server.route('GET', '/access_token', LONG_LIVED_ANSWER);
 
     const token = await client.exchangeForLongLived(SHORT_TOKEN);
 

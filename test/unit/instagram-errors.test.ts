@@ -1,9 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import {
-  createInstagramClient,
-  type InstagramClient,
-} from '../../electron/instagram/client';
+import { type InstagramClient } from '../../electron/instagram/client';
 import {
   describeInstagramError,
   InstagramError,
@@ -19,8 +16,12 @@ import {
   type ScriptedAnswer,
   startFixtureServer,
 } from '../support/fixture-server';
+import {
+  failureOf,
+  fixtureClient,
+  TEST_APP_SECRET as APP_SECRET,
+} from '../support/instagram-client-fixtures';
 
-const APP_SECRET = 'app-secret-9f8e7d6c5b4a';
 const CODE = 'AQBcode-0001';
 const VERIFIER = 'verifier-abcdefghijklmnopqrstuvwxyz0123456789ABC';
 const TOKEN = 'IGAAtoken-0001';
@@ -28,30 +29,6 @@ const SECRETS = [APP_SECRET, CODE, VERIFIER, TOKEN];
 
 let server: FixtureServer;
 let client: InstagramClient;
-
-function clientAt(origin: string): InstagramClient {
-  return createInstagramClient({
-    endpoints: {
-      authorizeUrl: `${origin}/oauth/authorize`,
-      tokenUrl: `${origin}/oauth/access_token`,
-      graphBaseUrl: origin,
-      graphVersion: 'v23.0',
-    },
-    appId: '990011223344',
-    readAppSecret: () => APP_SECRET,
-    env: {},
-  });
-}
-
-async function failureOf(call: Promise<unknown>): Promise<InstagramError> {
-  const error: unknown = await call.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(InstagramError);
-
-  return error as InstagramError;
-}
 
 /** The four JSON calls, each with every secret it can carry. */
 const CALLS: Record<string, (api: InstagramClient) => Promise<unknown>> = {
@@ -94,7 +71,7 @@ function echoOf(request: ReceivedRequest): string {
 
 beforeEach(async () => {
   server = await startFixtureServer();
-  client = clientAt(server.origin);
+  client = fixtureClient(server.origin);
 });
 
 afterEach(async () => {
@@ -248,7 +225,7 @@ describe('network failures', () => {
     const closed = await startFixtureServer();
     const origin = closed.origin;
     await closed.close();
-    const offline = clientAt(origin);
+    const offline = fixtureClient(origin);
 
     const error = await failureOf(offline.fetchProfile(TOKEN));
     await offline.close();
@@ -295,16 +272,7 @@ describe('secrets in messages', () => {
   }
 
   it('keeps every secret out of a timeout message', async () => {
-    const stalling = createInstagramClient({
-      endpoints: {
-        authorizeUrl: server.url('/oauth/authorize'),
-        tokenUrl: server.url('/oauth/access_token'),
-        graphBaseUrl: server.origin,
-        graphVersion: 'v23.0',
-      },
-      appId: '990011223344',
-      readAppSecret: () => APP_SECRET,
-      env: {},
+    const stalling = fixtureClient(server.origin, {
       timeouts: { connectMs: 300, headersMs: 300, bodyMs: 300 },
     });
     routeAll({ stall: 'headers' });

@@ -15,6 +15,7 @@ import {
   jsonAnswer,
   startFixtureServer,
 } from '../support/fixture-server';
+import { fixtureClientOptions } from '../support/instagram-client-fixtures';
 
 /**
  * A tunnelling (CONNECT) proxy on 127.0.0.1 that relays only to 127.0.0.1,
@@ -93,14 +94,7 @@ function clientFromEnvironment(
   overrides: Partial<InstagramClientOptions> = {},
 ): InstagramClient {
   client = createInstagramClient({
-    endpoints: {
-      authorizeUrl: server.url('/oauth/authorize'),
-      tokenUrl: server.url('/oauth/access_token'),
-      graphBaseUrl: server.origin,
-      graphVersion: 'v23.0',
-    },
-    appId: '990011223344',
-    readAppSecret: () => 'app-secret-9f8e7d6c5b4a',
+    ...fixtureClientOptions(server.origin),
     ...overrides,
   });
 

@@ -2,20 +2,17 @@ import { Agent, errors } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import {
-  createInstagramClient,
   DEFAULT_INSTAGRAM_TIMEOUTS,
   type InstagramClient,
   type InstagramClientOptions,
 } from '../../electron/instagram/client';
-import {
-  InstagramError,
-  type InstagramErrorKind,
-} from '../../electron/instagram/errors';
+import { type InstagramErrorKind } from '../../electron/instagram/errors';
 import { overallDeadlineMs } from '../../electron/instagram/http';
 import {
   type FixtureServer,
   startFixtureServer,
 } from '../support/fixture-server';
+import { failureOf, fixtureClient } from '../support/instagram-client-fixtures';
 
 /** Short bounds so a stalled server ends each test quickly. */
 const SHORT = { connectMs: 300, headersMs: 300, bodyMs: 300 };
@@ -23,30 +20,9 @@ const SHORT = { connectMs: 300, headersMs: 300, bodyMs: 300 };
 let server: FixtureServer;
 let client: InstagramClient;
 
+/** A client of the fixture server with the short bounds. */
 function clientFor(overrides: Partial<InstagramClientOptions> = {}) {
-  return createInstagramClient({
-    endpoints: {
-      authorizeUrl: server.url('/oauth/authorize'),
-      tokenUrl: server.url('/oauth/access_token'),
-      graphBaseUrl: server.origin,
-      graphVersion: 'v23.0',
-    },
-    appId: '990011223344',
-    readAppSecret: () => 'app-secret-9f8e7d6c5b4a',
-    timeouts: SHORT,
-    env: {},
-    ...overrides,
-  });
-}
-
-async function failureOf(call: Promise<unknown>): Promise<InstagramError> {
-  const error: unknown = await call.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(InstagramError);
-
-  return error as InstagramError;
+  return fixtureClient(server.origin, { timeouts: SHORT, ...overrides });
 }
 
 const exchange = (api: InstagramClient) =>

@@ -131,6 +131,17 @@ function codeOf(result: IpcResult<unknown>): string | undefined {
   return result.ok ? undefined : result.error.code;
 }
 
+/**
+ * Calls one handler from the app's frame over fresh stub services; gives
+ * the error code (undefined on success) and the services it touched.
+ */
+async function callFromApp(channel: InvokeChannel, payload: unknown) {
+  const stub = stubServices();
+  const result = await handlersFor(stub)[channel](APP_FRAME, payload);
+
+  return { code: codeOf(result), calls: stub.calls };
+}
+
 describe('every handler', () => {
   it.each(CHANNELS)('%s answers a valid call from the app', async (channel) => {
     const handlers = handlersFor(stubServices());
@@ -181,70 +192,55 @@ describe('every handler', () => {
   );
 
   it.each(CHANNELS)('%s refuses an extra key', async (channel) => {
-    const stub = stubServices();
-
-    const result = await handlersFor(stub)[channel](APP_FRAME, {
+    const { code, calls } = await callFromApp(channel, {
       ...VALID[channel],
       extra: 1,
     });
 
-    expect(codeOf(result)).toBe('invalid-input');
-    expect(stub.calls).toEqual([]);
+    expect(code).toBe('invalid-input');
+    expect(calls).toEqual([]);
   });
 
   it.each(CHANNELS)('%s refuses a __proto__ key', async (channel) => {
-    const stub = stubServices();
     const payload = Object.assign(
       JSON.parse('{"__proto__": {"polluted": true}}') as object,
       VALID[channel],
     );
 
-    const result = await handlersFor(stub)[channel](APP_FRAME, payload);
+    const { code, calls } = await callFromApp(channel, payload);
 
-    expect(codeOf(result)).toBe('invalid-input');
-    expect(stub.calls).toEqual([]);
+    expect(code).toBe('invalid-input');
+    expect(calls).toEqual([]);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
   it.each(CHANNELS)('%s refuses a constructor key', async (channel) => {
-    const stub = stubServices();
-
-    const result = await handlersFor(stub)[channel](APP_FRAME, {
+    const { code, calls } = await callFromApp(channel, {
       ...VALID[channel],
       constructor: { prototype: { polluted: true } },
     });
 
-    expect(codeOf(result)).toBe('invalid-input');
-    expect(stub.calls).toEqual([]);
+    expect(code).toBe('invalid-input');
+    expect(calls).toEqual([]);
   });
 
   it.each(Object.keys(WRONG_TYPE) as InvokeChannel[])(
     '%s refuses a field of the wrong type',
     async (channel) => {
-      const stub = stubServices();
+      const { code, calls } = await callFromApp(channel, WRONG_TYPE[channel]);
 
-      const result = await handlersFor(stub)[channel](
-        APP_FRAME,
-        WRONG_TYPE[channel],
-      );
-
-      expect(codeOf(result)).toBe('invalid-input');
-      expect(stub.calls).toEqual([]);
+      expect(code).toBe('invalid-input');
+      expect(calls).toEqual([]);
     },
   );
 
   it.each(Object.keys(OVERSIZED) as InvokeChannel[])(
     '%s refuses an oversized string',
     async (channel) => {
-      const stub = stubServices();
+      const { code, calls } = await callFromApp(channel, OVERSIZED[channel]);
 
-      const result = await handlersFor(stub)[channel](
-        APP_FRAME,
-        OVERSIZED[channel],
-      );
-
-      expect(codeOf(result)).toBe('invalid-input');
-      expect(stub.calls).toEqual([]);
+      expect(code).toBe('invalid-input');
+      expect(calls).toEqual([]);
     },
   );
 });

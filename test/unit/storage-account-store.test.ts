@@ -12,6 +12,7 @@ import {
 } from '../../electron/core/logger';
 import {
   type LinkedAccountInput,
+  type LongLivedToken,
   type SecretCipher,
 } from '../../electron/core/types';
 import {
@@ -86,6 +87,11 @@ function linkInput(
     issuedAt: now,
     ...extra,
   };
+}
+
+/** A bearer token Instagram's refresh would answer: 60 days of life. */
+function refreshedToken(accessToken: string): LongLivedToken {
+  return { accessToken, tokenType: 'bearer', expiresInSeconds: SIXTY_DAYS_S };
 }
 
 async function fileText(path: string): Promise<string> {
@@ -235,11 +241,7 @@ describe('refreshed tokens', () => {
     });
     accounts.link(linkInput(SHOP_ID, SHOP_TOKEN));
     writes.length = 0;
-    const refreshed = {
-      accessToken: 'IGAAshop-refreshed-token-0003',
-      tokenType: 'bearer',
-      expiresInSeconds: SIXTY_DAYS_S,
-    };
+    const refreshed = refreshedToken('IGAAshop-refreshed-token-0003');
 
     expect(accounts.saveRefreshedToken(SHOP_ID, refreshed, now)).toBe(true);
     expect(writes).toEqual(['accounts']);
@@ -253,11 +255,7 @@ describe('refreshed tokens', () => {
     const { accounts } = openStorage();
     accounts.link(linkInput(SHOP_ID, SHOP_TOKEN));
     now += 30 * DAY_MS;
-    const token = {
-      accessToken: 'IGAAshop-refreshed-token-0003',
-      tokenType: 'bearer',
-      expiresInSeconds: SIXTY_DAYS_S,
-    };
+    const token = refreshedToken('IGAAshop-refreshed-token-0003');
     accounts.saveRefreshedToken(SHOP_ID, token, now);
 
     expect(accounts.get(SHOP_ID)).toMatchObject({
@@ -273,11 +271,7 @@ describe('refreshed tokens', () => {
     accounts.link(linkInput(SHOP_ID, SHOP_TOKEN));
     accounts.remove(SHOP_ID);
     writes.length = 0;
-    const token = {
-      accessToken: 'IGAAshop-refreshed-token-0003',
-      tokenType: 'bearer',
-      expiresInSeconds: SIXTY_DAYS_S,
-    };
+    const token = refreshedToken('IGAAshop-refreshed-token-0003');
 
     expect(accounts.saveRefreshedToken(SHOP_ID, token, now)).toBe(false);
     expect(writes).toEqual([]);
@@ -290,11 +284,7 @@ describe('refreshed tokens', () => {
     accounts.link(linkInput(STUDIO_ID, STUDIO_TOKEN));
     accounts.markReconnectNeeded(SHOP_ID, 'token-revoked');
     accounts.markReconnectNeeded(STUDIO_ID, 'scopes-missing');
-    const token = {
-      accessToken: 'IGAArefreshed-token-for-both-04',
-      tokenType: 'bearer',
-      expiresInSeconds: SIXTY_DAYS_S,
-    };
+    const token = refreshedToken('IGAArefreshed-token-for-both-04');
     accounts.saveRefreshedToken(SHOP_ID, token, now);
     accounts.saveRefreshedToken(STUDIO_ID, token, now);
 
@@ -510,11 +500,7 @@ describe('a secret storage without a keyring', () => {
     settings.update({ allowWeakSecretStorage: true });
     accounts.link(linkInput(SHOP_ID, SHOP_TOKEN));
     settings.update({ allowWeakSecretStorage: false });
-    const token = {
-      accessToken: 'IGAAshop-refreshed-token-0003',
-      tokenType: 'bearer',
-      expiresInSeconds: SIXTY_DAYS_S,
-    };
+    const token = refreshedToken('IGAAshop-refreshed-token-0003');
 
     expect(() => accounts.saveRefreshedToken(SHOP_ID, token, now)).toThrow(
       SecretStorageRefusedError,
