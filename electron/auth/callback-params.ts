@@ -19,9 +19,10 @@ export function callbackParamsFrom(query: URLSearchParams): CallbackParams {
   };
 }
 
-// Authorization codes and states are URL-safe tokens; anything longer or
-// with other characters is not one, whatever was pasted.
-const CODE_PATTERN = /^[A-Za-z0-9._~-]{4,2048}$/;
+// A bare code must look like one: Instagram's codes are long URL-safe
+// strings, so a short word pasted by mistake is not taken for a code and
+// does not end the flow in a failed exchange.
+const BARE_CODE_PATTERN = /^[A-Za-z0-9._~-]{16,2048}$/;
 
 /** Thrown when pasted text is neither a redirect URL nor a code. */
 export class PasteNotRecognisedError extends Error {
@@ -35,17 +36,21 @@ export class PasteNotRecognisedError extends Error {
   }
 }
 
+/** What a paste turned out to be. */
+export type PastedRedirect =
+  { kind: 'code'; code: string } | { kind: 'redirect'; params: CallbackParams };
+
 /**
  * Reads what a user pasted when the browser could not reach the app: the
  * final URL, its query string, or the bare code. Instagram appends `#_` to
  * the redirect; browsers drop fragments but a pasted address keeps it, so
  * the fragment is cut off before reading the query.
  */
-export function parsePastedRedirect(text: string): CallbackParams {
+export function parsePastedRedirect(text: string): PastedRedirect {
   const trimmed = text.trim().replace(/#.*$/s, '');
 
-  if (CODE_PATTERN.test(trimmed)) {
-    return { code: trimmed };
+  if (BARE_CODE_PATTERN.test(trimmed)) {
+    return { kind: 'code', code: trimmed };
   }
 
   const query = queryOf(trimmed);
@@ -54,7 +59,7 @@ export function parsePastedRedirect(text: string): CallbackParams {
     throw new PasteNotRecognisedError();
   }
 
-  return params;
+  return { kind: 'redirect', params };
 }
 
 function queryOf(text: string): URLSearchParams | undefined {

@@ -44,6 +44,8 @@ export interface ConnectFlowDeps {
   clock: Clock;
   logger: Logger;
   timeoutMs?: number;
+  /** Throws `SecretStorageRefusedError` when a token could not be kept. */
+  assertCanStoreTokens?: () => void;
 }
 
 /** Thrown by paste and reopen when no flow is waiting. */
@@ -79,6 +81,7 @@ class RunningFlow {
   private timer?: NodeJS.Timeout;
   private secrets?: FlowSecrets;
   private target?: FlowTarget;
+  private prepared: Promise<void> = Promise.resolve();
   private resolveOutcome!: (outcome: FlowOutcome) => void;
   private readonly finished = new Promise<FlowOutcome>((resolve) => {
     this.resolveOutcome = resolve;
@@ -92,8 +95,12 @@ class RunningFlow {
 
   /** Runs the flow; resolves with its outcome. */
   async run(options: AuthorizeOptions): Promise<FlowOutcome> {
+    if (this.settled) return this.finished;
+
+    this.prepared = this.prepare(options);
+
     try {
-      await this.prepare(options);
+      await this.prepared;
     } catch (error) {
       this.settle(outcomeForError(error));
       return this.finished;
@@ -103,9 +110,19 @@ class RunningFlow {
     return this.finished;
   }
 
+  /** Resolves once the flow's loopback server no longer holds the port. */
+  async stopped(): Promise<void> {
+    await this.prepared.catch(() => undefined);
+    await this.server?.close();
+  }
+
   private async prepare(options: AuthorizeOptions): Promise<void> {
     const target = await this.deps.resolveTarget();
     const secrets = createFlowSecrets();
+
+    // Refuse before the browser opens, not after the user has allowed
+    // access: nothing could be saved anyway (case keyring-missing).
+    this.deps.assertCanStoreTokens?.();
 
     this.target = target;
     this.secrets = secrets;
@@ -160,16 +177,23 @@ class RunningFlow {
     return outcomePage(result.kind === 'linked', result.message);
   }
 
-  /** Takes a pasted final URL or code, checked like a real callback. */
+  /**
+   * Takes a pasted final URL or code. A pasted address must carry this
+   * flow's state, exactly as a callback must; a bare code is typed into
+   * the app itself, where no other site can plant it.
+   */
   paste(text: string): void {
-    const params = parsePastedRedirect(text);
-
-    if (params.state !== undefined && params.state !== this.secrets?.state) {
-      throw new PastedStateMismatchError();
-    }
+    const pasted = parsePastedRedirect(text);
     if (this.callbackTaken || this.settled) throw new NoFlowWaitingError();
 
-    this.accept(params);
+    if (pasted.kind === 'code') {
+      this.accept({ code: pasted.code });
+      return;
+    }
+    if (pasted.params.state !== this.secrets?.state) {
+      throw new PastedStateMismatchError();
+    }
+    this.accept(pasted.params);
   }
 
   private accept(params: CallbackParams): void {
@@ -263,12 +287,18 @@ export class ConnectFlows {
 
   /** Starts a flow and resolves when it ends, however it ends. */
   async start(options: AuthorizeOptions = {}): Promise<FlowOutcome> {
-    this.current?.settle(outcome('cancelled', OUTCOME_MESSAGES.superseded));
-
+    const previous = this.current;
     const flow = new RunningFlow(this.deps, (progress) => {
       if (this.current === flow) this.publish(progress);
     });
     this.current = flow;
+
+    // The old flow must let go of the port before the new one listens on
+    // it, or a quick second Connect would end as "port taken" by ourselves.
+    if (previous) {
+      previous.settle(outcome('cancelled', OUTCOME_MESSAGES.superseded));
+      await previous.stopped();
+    }
 
     const result = await flow.run(options);
     if (this.current === flow) this.current = undefined;

@@ -9,6 +9,7 @@ import {
 import { type Sandbox, startSandbox, type TokenShape } from '../sandbox/server';
 import { SecretStorageRefusedError } from '../storage/errors';
 import { openInstalinkStorage, type StoreFactory } from '../storage/index';
+import { assertSecretStorageAllowed } from '../storage/secret-policy';
 import { createRefreshScheduler } from '../tokens/refresh-scheduler';
 import { type Logger } from './logger';
 import {
@@ -241,6 +242,8 @@ export async function createServices(
     clock,
     logger: logger.child('flow'),
     timeoutMs: options.flowTimeoutMs,
+    assertCanStoreTokens: () =>
+      assertSecretStorageAllowed(cipher, settings.get().allowWeakSecretStorage),
   });
   const scheduler = createRefreshScheduler({
     accounts,

@@ -118,6 +118,33 @@ describe('connecting an account through the sandbox', () => {
     expect(h.services.flowProgress().phase).toBe('waiting');
   });
 
+  it('refuses a pasted URL that carries no state at all', async () => {
+    const h = await start();
+    await connect(h);
+    const redirect = await h.services.sandbox()!.answerConsent(h.opened[0]!);
+    const stripped = redirect.replace(/&?state=[^&#]+/, '');
+
+    expect(() => h.services.submitPastedRedirect(stripped)).toThrow(
+      /another sign-in/,
+    );
+    expect(() =>
+      h.services.submitPastedRedirect('http://x/callback?error=access_denied'),
+    ).toThrow(/another sign-in/);
+    expect(h.services.flowProgress().phase).toBe('waiting');
+  });
+
+  it('keeps waiting when a word is pasted instead of a code', async () => {
+    const h = await start();
+    const { outcome } = await connect(h);
+
+    expect(() => h.services.submitPastedRedirect('hello')).toThrow(
+      /neither the address/,
+    );
+    expect(h.services.flowProgress().phase).toBe('waiting');
+    await h.consent();
+    expect((await outcome).kind).toBe('linked');
+  });
+
   it('updates an account in place when it is linked again', async () => {
     const h = await start();
     const { outcome: first } = await connect(h);
@@ -231,18 +258,29 @@ describe('connect flows that end without an account', () => {
     expect(h.services.listAccounts()).toEqual([]);
   });
 
-  it('stores nothing secret without a keyring until the user accepts', async () => {
+  it('refuses without a keyring before the browser opens, until consent', async () => {
     const h = await start({ cipher: createTestCipher({ strong: false }) });
-    const { outcome: refused } = await connect(h);
-    await h.consent();
 
-    expect((await refused).kind).toBe('storage-refused');
-    expect(h.services.listAccounts()).toEqual([]);
+    const refused = await h.services.startConnect();
 
+    expect(refused.kind).toBe('storage-refused');
+    expect(h.opened).toEqual([]);
     h.services.saveSettings({ allowWeakSecretStorage: true });
     const { outcome: accepted } = await connect(h);
     await h.consent();
     expect((await accepted).kind).toBe('linked');
+  });
+
+  it('cancels the first of two Connects pressed in the same tick', async () => {
+    const h = await start();
+
+    const first = h.services.startConnect();
+    const second = h.services.startConnect();
+
+    expect((await first).kind).toBe('cancelled');
+    await expect.poll(() => h.opened.length).toBe(1);
+    await h.consent();
+    expect((await second).kind).toBe('linked');
   });
 
   it('asks for credentials before connecting to Instagram', async () => {

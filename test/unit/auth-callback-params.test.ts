@@ -13,14 +13,19 @@ describe('pasted redirects', () => {
   it('reads the code of a pasted URL that ends in #_', () => {
     const pasted = 'http://127.0.0.1:53682/callback?code=AQB1x&state=S1#_';
 
-    expect(parsePastedRedirect(pasted)).toMatchObject({
-      code: 'AQB1x',
-      state: 'S1',
+    expect(parsePastedRedirect(pasted)).toEqual({
+      kind: 'redirect',
+      params: expect.objectContaining({ code: 'AQB1x', state: 'S1' }),
     });
   });
 
   it('reads a bare code, trimming white space and the #_ suffix', () => {
-    expect(parsePastedRedirect('  AQB1xyz#_\n')).toEqual({ code: 'AQB1xyz' });
+    const code = 'AQBx9c2V3eF8kLm0pQrStUvWxYz';
+
+    expect(parsePastedRedirect(`  ${code}#_\n`)).toEqual({
+      kind: 'code',
+      code,
+    });
   });
 
   it('reads a refusal from a pasted URL', () => {
@@ -28,10 +33,13 @@ describe('pasted redirects', () => {
       'https://relay.example/cb?error=access_denied' +
       '&error_reason=user_denied&state=S2';
 
-    expect(parsePastedRedirect(pasted)).toMatchObject({
-      error: 'access_denied',
-      errorReason: 'user_denied',
-      state: 'S2',
+    expect(parsePastedRedirect(pasted)).toEqual({
+      kind: 'redirect',
+      params: expect.objectContaining({
+        error: 'access_denied',
+        errorReason: 'user_denied',
+        state: 'S2',
+      }),
     });
   });
 
@@ -42,6 +50,12 @@ describe('pasted redirects', () => {
     expect(() => parsePastedRedirect('https://x.test/?foo=1')).toThrow(
       PasteNotRecognisedError,
     );
+  });
+
+  it('does not take a short word for a code', () => {
+    for (const word of ['hello', 'sandbox_shop', 'password1']) {
+      expect(() => parsePastedRedirect(word)).toThrow(PasteNotRecognisedError);
+    }
   });
 });
 
