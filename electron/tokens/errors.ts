@@ -19,7 +19,15 @@ export class RefreshTooEarlyError extends Error {
   ) {
     super(
       'This token is less than 24 hours old and Instagram does not allow ' +
-        `refreshing it yet. Try again after ${new Date(allowedFrom).toISOString()}.`,
+        `refreshing it yet. Try again after ${readableTime(allowedFrom)}.`,
     );
   }
+}
+
+/** "5 Dec 2026, 16:46" in the computer's time zone, for messages. */
+function readableTime(time: number): string {
+  return new Date(time).toLocaleString('en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
 }

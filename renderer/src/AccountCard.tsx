@@ -2,14 +2,17 @@
  * One linked account: who it is, what it may do, how its token stands,
  * and the three things a person can do about it.
  */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 
 import type { AccountSummary } from '../../electron/ipc/contract';
 import { call, messageOf } from './api';
 import {
   accountTypeWords,
   formatCount,
+  formatDay,
+  formatTimeOfDay,
   initialsOf,
+  MIN_REFRESH_AGE_MS,
   scopeWords,
   tokenStatusWords,
 } from './format';
@@ -18,6 +21,8 @@ import {
 export interface AccountCardProps {
   account: AccountSummary;
   now: number;
+  /** The scopes Settings asks for; any not granted offers a re-consent. */
+  requestedScopes: readonly string[];
   onReconnect: () => void;
   onDisconnect: () => void;
 }
@@ -26,11 +31,19 @@ export interface AccountCardProps {
 export function AccountCard({
   account,
   now,
+  requestedScopes,
   onReconnect,
   onDisconnect,
 }: AccountCardProps) {
   const refresh = useRefresh(account.userId);
-  const needsReconnect = account.status === 'reconnect-needed';
+  const refreshHintId = useId();
+  const refreshableFrom = account.tokenIssuedAt + MIN_REFRESH_AGE_MS;
+  const tooEarly = now < refreshableFrom;
+  const missingScopes = requestedScopes.filter(
+    (scope) => !account.scopes.includes(scope),
+  );
+  const needsReconnect =
+    account.status === 'reconnect-needed' || missingScopes.length > 0;
 
   return (
     <li className="card" aria-labelledby={`account-${account.userId}`}>
@@ -49,13 +62,31 @@ export function AccountCard({
           <dd>{formatCount(account.followersCount)}</dd>
           <dt>Permissions</dt>
           <dd>{account.scopes.map(scopeWords).join(', ') || 'none'}</dd>
+          {missingScopes.length > 0 && (
+            <>
+              <dt>Not granted</dt>
+              <dd className="warning-text">
+                {missingScopes.map(scopeWords).join(', ')}. Press Reconnect to
+                ask Instagram again.
+              </dd>
+            </>
+          )}
           <dt>Access</dt>
-          <dd className={needsReconnect ? 'warning-text' : undefined}>
+          <dd
+            className={
+              account.status === 'reconnect-needed' ? 'warning-text' : undefined
+            }
+          >
             {tokenStatusWords(account, now)}
           </dd>
         </dl>
         <div className="actions">
-          <button type="button" onClick={refresh.run} disabled={refresh.busy}>
+          <button
+            type="button"
+            onClick={refresh.run}
+            disabled={refresh.busy || tooEarly}
+            aria-describedby={tooEarly ? refreshHintId : undefined}
+          >
             {refresh.busy ? 'Refreshing…' : 'Refresh now'}
           </button>
           <button
@@ -69,6 +100,13 @@ export function AccountCard({
             Disconnect
           </button>
         </div>
+        {tooEarly && (
+          <p id={refreshHintId} className="muted">
+            Instagram allows a refresh once the token is a day old: from{' '}
+            {formatDay(refreshableFrom, now)},{' '}
+            {formatTimeOfDay(refreshableFrom)}.
+          </p>
+        )}
         <p className="inline-error" role="alert">
           {refresh.error}
         </p>
@@ -79,7 +117,13 @@ export function AccountCard({
 
 function Avatar({ account }: { account: AccountSummary }) {
   return account.avatarDataUrl ? (
-    <img className="avatar" src={account.avatarDataUrl} alt="" />
+    <img
+      className="avatar"
+      src={account.avatarDataUrl}
+      alt=""
+      decoding="async"
+      loading="lazy"
+    />
   ) : (
     <span className="avatar initials" aria-hidden="true">
       {initialsOf(account)}

@@ -162,6 +162,7 @@ function AccountList({ data, now, ...actions }: AccountListProps) {
           key={account.userId}
           account={account}
           now={now}
+          requestedScopes={data.settingsView?.settings.scopes ?? []}
           onReconnect={actions.onReconnect}
           onDisconnect={() => actions.onDisconnect(account)}
         />

@@ -40,11 +40,10 @@ export function ConnectPanel({ progress }: ConnectPanelProps) {
           : 'Your browser was opened on Instagram’s sign-in page. Allow ' +
             'Instalink there, then come back to this window.'}
       </p>
-      <Countdown deadline={progress.deadline} />
-      <div className="actions">
+      {!exchanging && <Countdown deadline={progress.deadline} />}
+      <div className="actions" hidden={exchanging}>
         <button
           type="button"
-          disabled={exchanging}
           onClick={() => act(() => call('connect:reopen', {}), 'Opened again.')}
         >
           Open the page again
@@ -74,7 +73,7 @@ export function ConnectPanel({ progress }: ConnectPanelProps) {
       <p className="note" role="status">
         {note}
       </p>
-      <PasteForm disabled={exchanging} />
+      {!exchanging && <PasteForm />}
     </section>
   );
 }
@@ -91,7 +90,7 @@ function Countdown({ deadline }: { deadline?: number }) {
   );
 }
 
-function PasteForm({ disabled }: { disabled: boolean }) {
+function PasteForm() {
   const [text, setText] = useState('');
   const [error, setError] = useState<string>();
   const fieldId = useId();
@@ -126,7 +125,7 @@ function PasteForm({ disabled }: { disabled: boolean }) {
           aria-invalid={error ? true : undefined}
           onChange={(event) => setText(event.target.value)}
         />
-        <button type="submit" disabled={disabled || !text.trim()}>
+        <button type="submit" disabled={!text.trim()}>
           Submit
         </button>
       </div>

@@ -231,19 +231,54 @@ function RedirectFields({ draft, view, errors, edit }: ViewSectionProps) {
         hint="Fixed per install: Instagram matches the redirect URI exactly."
         onChange={(port) => edit({ port })}
       />
+      {redirectWarning(draft) && (
+        <p className="banner warning">{redirectWarning(draft)}</p>
+      )}
       <div className="field">
         <p>Register exactly this redirect URI in Meta’s dashboard:</p>
         <div className="inline-row">
-          <code className="uri">{view.redirectUri}</code>
-          <button type="button" onClick={copy}>
+          <code className="uri">{view.redirectUri || 'none yet'}</code>
+          <button type="button" onClick={copy} disabled={!view.redirectUri}>
             Copy
           </button>
         </div>
+        {redirectChanged(draft, view) && (
+          <p className="muted">
+            This is the saved one; save to see the URI for your changes.
+          </p>
+        )}
         <p className="note" role="status">
           {copied}
         </p>
       </div>
     </Fieldset>
+  );
+}
+
+/**
+ * Instagram accepts only HTTPS redirect URIs (DESIGN.md, "Getting the
+ * redirect back"), so loopback mode cannot work with the real service.
+ */
+function redirectWarning(draft: Draft): string | undefined {
+  if (draft.provider !== 'instagram' || draft.redirectMode !== 'loopback') {
+    return undefined;
+  }
+
+  return (
+    'Instagram only accepts HTTPS redirect URIs, so it will refuse this ' +
+    'loopback address. Host the relay page and choose Relay page, or ' +
+    'paste the final address into Instalink after allowing access.'
+  );
+}
+
+/** True when the form's redirect fields differ from the saved ones. */
+function redirectChanged(draft: Draft, view: SettingsView): boolean {
+  const saved = view.settings;
+
+  return (
+    draft.redirectMode !== saved.redirectMode ||
+    draft.relayUrl !== saved.relayUrl ||
+    draft.port !== String(saved.port)
   );
 }
 

@@ -52,6 +52,22 @@ const DAY_OTHER_YEAR = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
 });
 
+const TIME_OF_DAY = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** "16:46" on the computer's clock. */
+export function formatTimeOfDay(time: number): string {
+  return TIME_OF_DAY.format(time);
+}
+
+/**
+ * Instagram refreshes a long-lived token only once it is 24 hours old
+ * (DESIGN.md, "Refresh"); before that, Refresh now would only fail.
+ */
+export const MIN_REFRESH_AGE_MS = DAY;
+
 /** "3 Feb", with the year when it is not this year's. */
 export function formatDay(time: number, now: number): string {
   const sameYear = new Date(time).getFullYear() === new Date(now).getFullYear();
