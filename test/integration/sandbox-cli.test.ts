@@ -4,7 +4,9 @@ import { once } from 'node:events';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const CLI = ['node_modules/.bin/tsx', 'electron/sandbox/cli.ts'];
+// Node itself with tsx as a loader, not the tsx wrapper: the wrapper runs
+// the CLI in a child, and killing the wrapper left that child listening.
+const CLI = [process.execPath, '--import', 'tsx', 'electron/sandbox/cli.ts'];
 
 let child: ChildProcess | undefined;
 
