@@ -224,10 +224,20 @@ export interface SettingsStore {
 
 /** Something the store had to do on open that the user must hear about. */
 export interface StoreNotice {
-  kind: 'store-recovered';
-  /** Where the unreadable file was moved; it is never deleted. */
+  /**
+   * `store-recovered`: the file, or part of it, could not be used and a
+   * copy was set aside. `account-unreadable`: one account record cannot
+   * be read; it stays in the file until linked again or removed.
+   */
+  kind: 'store-recovered' | 'account-unreadable';
+  /**
+   * Where the unreadable file was moved; it is never deleted. For
+   * `account-unreadable`, the store file that still holds the record.
+   */
   movedTo: string;
   message: string;
+  /** The account's id (the record's key), for `account-unreadable`. */
+  userId?: string;
 }
 
 /** How a connect flow ended. Each has its own message for the user. */

@@ -79,16 +79,29 @@ export const storedAccountSchema = z.object({
 /** One account record of the store file. */
 export type StoredAccount = z.infer<typeof storedAccountSchema>;
 
+/** The account store, and what the storage layer reports about it. */
+export interface FileAccountStore extends AccountStore {
+  /**
+   * Ids of the records on disk that cannot be read (a hand edit, damage).
+   * They are left out of `list` but stay in the file, unchanged, until the
+   * account is linked again or removed.
+   */
+  unreadableIds(): string[];
+}
+
 /**
  * The linked accounts over the store file's `accounts` section. The file
  * is read once; after that every change is written through (one atomic
  * write each) and mirrored in memory. Tokens are decrypted only by
  * `readToken`, so opening a store of any size decrypts nothing.
  */
-export function createAccountStore(options: AccountStoreOptions): AccountStore {
+export function createAccountStore(
+  options: AccountStoreOptions,
+): FileAccountStore {
   const state = openAccountState(options);
 
   return {
+    unreadableIds: () => unreadableIds(state),
     list: () => listAccounts(state),
     get: (userId) => summaries(state).get(userId),
     link: (input) => linkAccount(state, input),
@@ -231,6 +244,11 @@ function encryptToken(state: AccountState, accessToken: string): string {
     accessToken,
     'access token',
   );
+}
+
+function unreadableIds(state: AccountState): string[] {
+  const readable = summaries(state);
+  return Object.keys(records(state)).filter((userId) => !readable.has(userId));
 }
 
 function listAccounts(state: AccountState): AccountSummary[] {

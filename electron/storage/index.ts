@@ -6,12 +6,13 @@ import {
   type SettingsStore,
   type StoreNotice,
 } from '../core/types';
-import { createAccountStore } from './account-store';
+import { createAccountStore, type FileAccountStore } from './account-store';
 import { createSettingsStore } from './settings-store';
 import { openStoreFile, type StoreFactory } from './store-file';
 
 export {
   createAccountStore,
+  type FileAccountStore,
   type StoredAccount,
   storedAccountSchema,
 } from './account-store';
@@ -28,6 +29,9 @@ export {
 export {
   createSettingsStore,
   DEFAULT_SETTINGS,
+  repairSavedSettings,
+  SETTING_LABELS,
+  type SettingsRepair,
   settingsSchema,
   SettingsValidationError,
 } from './settings-store';
@@ -38,6 +42,9 @@ export {
   openStoreFile,
   type StoreFactory,
 } from './store-file';
+
+/** Instagram user ids: decimal digits (see account-store.ts). */
+const USER_ID = /^\d{1,32}$/;
 
 /** Options of `openInstalinkStorage`. */
 export interface InstalinkStorageOptions {
@@ -53,7 +60,12 @@ export interface InstalinkStorageOptions {
 export interface InstalinkStorage {
   accounts: AccountStore;
   settings: SettingsStore;
-  notices: StoreNotice[];
+  /**
+   * What the user must be told: what opening the file had to do, then
+   * one notice per account record that cannot be read. Read anew each
+   * time, so a notice goes once its account is linked again or removed.
+   */
+  readonly notices: StoreNotice[];
   filePath: string;
 }
 
@@ -64,19 +76,53 @@ export interface InstalinkStorage {
 export function openInstalinkStorage(
   options: InstalinkStorageOptions,
 ): InstalinkStorage {
-  const { store, filePath, notices } = openStoreFile(options);
+  const opened = openStoreFile(options);
   const settings = createSettingsStore({
-    store,
+    store: opened.store,
     cipher: options.cipher,
     logger: options.logger,
   });
   const accounts = createAccountStore({
-    store,
+    store: opened.store,
     cipher: options.cipher,
     clock: options.clock,
     logger: options.logger,
     settings: () => settings.get(),
   });
 
-  return { accounts, settings, notices, filePath };
+  return {
+    accounts,
+    settings,
+    get notices() {
+      return [...opened.notices, ...accountNotices(accounts, opened.filePath)];
+    },
+    filePath: opened.filePath,
+  };
+}
+
+/**
+ * DESIGN.md: an account is "never silently dropped". A record that cannot
+ * be read stays in the file, and the user hears how to get it back.
+ */
+function accountNotices(
+  accounts: FileAccountStore,
+  filePath: string,
+): StoreNotice[] {
+  return accounts.unreadableIds().map((userId) => ({
+    kind: 'account-unreadable',
+    movedTo: filePath,
+    userId,
+    message: unreadableAccountMessage(userId, filePath),
+  }));
+}
+
+function unreadableAccountMessage(userId: string, filePath: string): string {
+  // Only an id of digits is quoted: a hand-edited key could hold anything.
+  const which = USER_ID.test(userId) ? `account ${userId}` : 'an account';
+
+  return (
+    `The saved details of ${which} cannot be read, so it is not listed. ` +
+    'Connect it again to restore it; until then its record is kept ' +
+    `unchanged in ${filePath}.`
+  );
 }

@@ -36,11 +36,16 @@ export class StoreMigrationError extends Error {
 }
 
 /**
- * Reads a file's schema version: absent means 0, anything but a
+ * Reads a file's schema version: absent means 0, and an integer written
+ * as text (a hand edit) counts as that integer; anything else but a
  * non-negative integer is damage.
  */
 export function schemaVersionOf(data: Record<string, unknown>): number {
-  const version = data.schemaVersion ?? 0;
+  const stored = data.schemaVersion ?? 0;
+  const version =
+    typeof stored === 'string' && /^\s*\d{1,9}\s*$/.test(stored)
+      ? Number(stored)
+      : stored;
   if (typeof version !== 'number' || !Number.isSafeInteger(version)) {
     throw new StoreMigrationError('schemaVersion is not an integer');
   }

@@ -58,48 +58,118 @@ function isEmptyOrHttpsUrl(value: string): boolean {
   return url.protocol === 'https:' && url.hostname !== '';
 }
 
+/** `URL` drops an empty `#`, so the text itself is searched. */
+function hasNoFragment(value: string): boolean {
+  return !value.includes('#');
+}
+
+/** Only the authority is searched: `@` may appear in a path. */
+function hasNoCredentials(value: string): boolean {
+  const afterScheme = value.slice(value.indexOf('//') + 2);
+  const authority = afterScheme.split(/[/?#\\]/)[0] ?? '';
+
+  return !authority.includes('@');
+}
+
 function hasNoDuplicates(values: readonly string[]): boolean {
   return new Set(values).size === values.length;
 }
+
+/** The one message for any port Instalink cannot listen on. */
+const PORT_RANGE = 'Choose a port from 1024 to 65535.';
+
+/** Relay mode sends Instagram's redirect to the relay page: it needs one. */
+const RELAY_URL_NEEDED =
+  'Enter the HTTPS address of your relay page, or choose loopback.';
+
+const redirectModeSchema = z.enum(['loopback', 'relay'], {
+  error: 'Choose loopback or relay.',
+});
+
+/**
+ * RFC 6749 section 3.1.2: a redirect URI is absolute and has no fragment.
+ * Credentials in it would be sent to Meta and shown in the dashboard.
+ */
+const relayUrlSchema = z
+  .string({ error: 'The relay URL must be text.' })
+  .max(2048, { error: 'The relay URL is too long.' })
+  .refine(isEmptyOrHttpsUrl, {
+    error: 'The relay page needs a full https:// address.',
+  })
+  .refine(hasNoFragment, {
+    error:
+      'Remove the # part of the relay address: a redirect address ' +
+      'cannot have one.',
+  })
+  .refine(hasNoCredentials, {
+    error: 'The relay address cannot contain a user name or password.',
+  });
+
+/** The two fields the relay rule reads, to run it only when both parse. */
+const redirectSetupSchema = z.object({
+  redirectMode: redirectModeSchema,
+  relayUrl: relayUrlSchema,
+});
 
 /**
  * The settings as saved. Ports below 1024 need privileges on Unix; an App
  * ID is the number Meta's dashboard shows; Instagram requires an HTTPS
  * redirect URI, so the relay page must be served over HTTPS.
  */
-export const settingsSchema = z.strictObject({
-  provider: z.enum(['instagram', 'sandbox'], {
-    error: 'Choose Instagram or the sandbox.',
-  }),
-  appId: z
-    .string({ error: 'The App ID must be text.' })
-    .max(32, { error: 'The App ID is at most 32 digits.' })
-    .regex(/^\d*$/, {
-      error: "The App ID is the number in Meta's dashboard: digits only.",
+export const settingsSchema = z
+  .strictObject({
+    provider: z.enum(['instagram', 'sandbox'], {
+      error: 'Choose Instagram or the sandbox.',
     }),
-  redirectMode: z.enum(['loopback', 'relay'], {
-    error: 'Choose loopback or relay.',
-  }),
-  relayUrl: z
-    .string({ error: 'The relay URL must be text.' })
-    .max(2048, { error: 'The relay URL is too long.' })
-    .refine(isEmptyOrHttpsUrl, {
-      error: 'The relay page needs a full https:// address.',
-    }),
-  port: z
-    .number({ error: 'The port must be a whole number.' })
-    .int({ error: 'The port must be a whole number.' })
-    .min(1024, { error: 'Choose a port from 1024 to 65535.' })
-    .max(65535, { error: 'Choose a port from 1024 to 65535.' }),
-  scopes: z
-    .array(
-      z.enum(INSTAGRAM_SCOPES, { error: 'Unknown Instagram permission.' }),
-      { error: 'Permissions must be a list.' },
-    )
-    .min(1, { error: 'Choose at least one permission.' })
-    .refine(hasNoDuplicates, { error: 'A permission is listed twice.' }),
-  allowWeakSecretStorage: z.boolean({ error: 'Must be on or off.' }),
-}) satisfies z.ZodType<Settings>;
+    appId: z
+      .string({ error: 'The App ID must be text.' })
+      .max(32, { error: 'The App ID is at most 32 digits.' })
+      .regex(/^\d*$/, {
+        error: "The App ID is the number in Meta's dashboard: digits only.",
+      }),
+    redirectMode: redirectModeSchema,
+    relayUrl: relayUrlSchema,
+    port: z
+      .number({ error: PORT_RANGE })
+      .int({ error: PORT_RANGE })
+      .min(1024, { error: PORT_RANGE })
+      .max(65535, { error: PORT_RANGE }),
+    scopes: z
+      .array(
+        z.enum(INSTAGRAM_SCOPES, { error: 'Unknown Instagram permission.' }),
+        { error: 'Permissions must be a list.' },
+      )
+      .min(1, { error: 'Choose at least one permission.' })
+      .refine(hasNoDuplicates, { error: 'A permission is listed twice.' }),
+    allowWeakSecretStorage: z.boolean({ error: 'Must be on or off.' }),
+  })
+  .refine(
+    (settings) => settings.redirectMode !== 'relay' || settings.relayUrl !== '',
+    {
+      path: ['relayUrl'],
+      error: RELAY_URL_NEEDED,
+      // Runs beside other fields' errors, so one save shows them all.
+      when: (payload) => redirectSetupSchema.safeParse(payload.value).success,
+    },
+  ) satisfies z.ZodType<Settings>;
+
+/** The names the user knows the settings by, for notices. */
+export const SETTING_LABELS: Readonly<Record<keyof Settings, string>> = {
+  provider: 'provider',
+  appId: 'App ID',
+  redirectMode: 'redirect mode',
+  relayUrl: 'relay URL',
+  port: 'port',
+  scopes: 'permissions',
+  allowWeakSecretStorage: 'storing secrets without a keyring',
+};
+
+/** Saved settings made usable, and the fields that fell back to defaults. */
+export interface SettingsRepair {
+  settings: Settings;
+  /** Fields whose saved value could not be used, in schema order. */
+  reset: Array<keyof Settings>;
+}
 
 /**
  * Settings over the store file's `settings` section, and the App Secret,
@@ -192,40 +262,79 @@ function readAppSecret(state: SettingsState): string {
   }
 }
 
+function readStoredSettings(stored: unknown, log: Logger): Settings {
+  const { settings, reset } = repairSavedSettings(stored);
+  if (reset.length > 0) {
+    log.warn('saved settings reset to defaults', { fields: reset });
+  }
+
+  return settings;
+}
+
 /**
  * The saved settings over the defaults. A value that fails the schema (a
  * hand edit, an older build) falls back to its default alone, so one bad
- * field never costs the others.
+ * field never costs the others. Relay mode without a usable relay URL
+ * falls back to loopback. Anything but an object counts as all defaults.
  */
-function readStoredSettings(stored: unknown, log: Logger): Settings {
+export function repairSavedSettings(saved: unknown): SettingsRepair {
   const candidate: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  const saved = isPlainObject(stored) ? stored : {};
+  const fields = isPlainObject(saved) ? saved : {};
   for (const key of Object.keys(DEFAULT_SETTINGS)) {
-    if (Object.hasOwn(saved, key)) {
-      candidate[key] = saved[key];
+    if (Object.hasOwn(fields, key)) {
+      candidate[key] = fields[key];
     }
   }
 
-  const result = settingsSchema.safeParse(candidate);
-  if (result.success) {
-    return result.data;
-  }
+  const reset = resetInvalidFields(candidate);
+  const settings = settingsSchema.safeParse(candidate);
 
-  const invalid = Object.keys(fieldErrorsOf(result.error));
-  log.warn('saved settings reset to defaults', { fields: invalid });
-  return repairSettings(candidate, invalid);
+  return settings.success
+    ? { settings: settings.data, reset }
+    : { settings: copySettings(DEFAULT_SETTINGS), reset: settingKeys() };
 }
 
-function repairSettings(
+/**
+ * Puts defaults in place of invalid fields until the whole passes. A
+ * second round catches the relay rule, whose error names `relayUrl` but
+ * is cured by the redirect mode's default.
+ */
+function resetInvalidFields(
   candidate: Record<string, unknown>,
-  invalid: readonly string[],
-): Settings {
+): Array<keyof Settings> {
+  const reset = new Set<keyof Settings>();
   const defaults: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  for (const key of invalid) {
-    candidate[key] = defaults[key];
+  for (let round = 0; round < 2; round += 1) {
+    const result = settingsSchema.safeParse(candidate);
+    if (result.success) {
+      break;
+    }
+
+    for (const key of invalidKeys(result.error, candidate, defaults)) {
+      if (candidate[key] !== defaults[key]) {
+        reset.add(key);
+      }
+      candidate[key] = defaults[key];
+    }
   }
 
-  return settingsSchema.parse(candidate);
+  return settingKeys().filter((key) => reset.has(key));
+}
+
+/** The fields to reset: those in error, or the mode if those are default. */
+function invalidKeys(
+  error: z.ZodError,
+  candidate: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+): Array<keyof Settings> {
+  const named = Object.keys(fieldErrorsOf(error)) as Array<keyof Settings>;
+  const stillDefault = named.every((key) => candidate[key] === defaults[key]);
+
+  return stillDefault ? ['redirectMode'] : named;
+}
+
+function settingKeys(): Array<keyof Settings> {
+  return Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>;
 }
 
 /** One message per field: the first problem zod found with it. */

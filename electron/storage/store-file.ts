@@ -4,6 +4,8 @@ import {
   mkdirSync,
   readFileSync,
   renameSync,
+  rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,6 +22,7 @@ import {
   STORE_SCHEMA_VERSION,
   type StoreMigrations,
 } from './migrations';
+import { repairSavedSettings, SETTING_LABELS } from './settings-store';
 
 /**
  * The options Instalink gives the store. Conf 15 reads `configName`;
@@ -95,10 +98,17 @@ const storeDataSchema = z.looseObject({
 /** What reading the file before opening the store found. */
 type Inspection =
   | { kind: 'missing' }
-  | { kind: 'current' }
-  | { kind: 'migrated'; data: StoreData }
+  | { kind: 'current'; withoutBom?: string }
+  | { kind: 'migrated'; data: StoreData; withoutBom?: string }
+  | { kind: 'salvaged'; data: StoreData; reset: string[] }
   | { kind: 'damaged'; reason: string }
   | { kind: 'newer'; version: number };
+
+/** Notepad and other Windows editors put one before the JSON. */
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/** Instagram user ids: decimal digits (see account-store.ts). */
+const USER_ID = /^\d{1,32}$/;
 
 /** The data a new or recovered store starts with. */
 export function emptyStoreData(): StoreData {
@@ -107,9 +117,12 @@ export function emptyStoreData(): StoreData {
 
 /**
  * Opens Instalink's store file. Before the store is made, the file is
- * read and checked: a damaged, unreadable or newer-version file is moved
- * aside (never deleted, never overwritten) and reported in `notices`, and
- * the app starts empty; an older file is migrated and written once.
+ * read and checked: an unreadable, non-JSON or newer-version file is
+ * moved aside (never deleted, never overwritten) and reported in
+ * `notices`, and the app starts empty; JSON with a bad section is moved
+ * aside too, but the app starts with what could be recovered and the
+ * notice says what was reset; an older file is migrated and written once;
+ * a byte order mark is dropped.
  */
 export function openStoreFile(options: OpenStoreFileOptions): OpenedStoreFile {
   const name = options.name ?? 'instalink';
@@ -122,6 +135,7 @@ export function openStoreFile(options: OpenStoreFileOptions): OpenedStoreFile {
     options.migrations ?? STORE_MIGRATIONS,
   );
   const notices = recoverIfNeeded(inspection, filePath, name, options, log);
+  dropByteOrderMark(inspection, filePath);
 
   const conf = createAndSeed(options, name, inspection, log);
   restrictMode(conf.path, log);
@@ -248,18 +262,34 @@ function inspectStoreText(
   text: string,
   migrations: StoreMigrations,
 ): Inspection {
-  const parsed = parseJsonObject(text);
+  const withoutBom = text.startsWith(BYTE_ORDER_MARK)
+    ? text.slice(BYTE_ORDER_MARK.length)
+    : undefined;
+  const parsed = parseJsonObject(withoutBom ?? text);
   if (parsed === undefined) {
     return { kind: 'damaged', reason: 'it is not complete JSON' };
   }
 
+  const inspection = inspectData(parsed, migrations);
+  const keepsFile =
+    inspection.kind === 'current' || inspection.kind === 'migrated';
+
+  return keepsFile && withoutBom !== undefined
+    ? { ...inspection, withoutBom }
+    : inspection;
+}
+
+function inspectData(
+  parsed: Record<string, unknown>,
+  migrations: StoreMigrations,
+): Inspection {
   try {
     const version = schemaVersionOf(parsed);
     if (version > STORE_SCHEMA_VERSION) {
       return { kind: 'newer', version };
     }
 
-    return checkShape(runMigrations(parsed, migrations), version);
+    return checkShape(runMigrations(parsed, migrations), parsed);
   } catch {
     return { kind: 'damaged', reason: 'it cannot be upgraded to this version' };
   }
@@ -268,28 +298,137 @@ function inspectStoreText(
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    const isObject =
-      typeof value === 'object' && value !== null && !Array.isArray(value);
-
-    return isObject ? (value as Record<string, unknown>) : undefined;
+    return isPlainObject(value) ? value : undefined;
   } catch {
     return undefined;
   }
 }
 
+/**
+ * Current data is used as it is; data that needed a migration or only a
+ * number for its version is written once; anything else is salvaged.
+ */
 function checkShape(
   data: Record<string, unknown>,
-  versionOnDisk: number,
+  onDisk: Record<string, unknown>,
 ): Inspection {
-  const result = storeDataSchema.safeParse(data);
-  if (!result.success) {
-    return { kind: 'damaged', reason: 'it does not hold Instalink data' };
+  const normalised = { ...data, schemaVersion: STORE_SCHEMA_VERSION };
+  const result = storeDataSchema.safeParse(normalised);
+  if (!result.success || settingsNeedRepair(result.data.settings)) {
+    return salvage(normalised);
   }
-  if (versionOnDisk === STORE_SCHEMA_VERSION) {
+  if (onDisk.schemaVersion === STORE_SCHEMA_VERSION) {
     return { kind: 'current' };
   }
 
   return { kind: 'migrated', data: result.data };
+}
+
+function settingsNeedRepair(settings: Record<string, unknown>): boolean {
+  return repairSavedSettings(settings).reset.length > 0;
+}
+
+/**
+ * What can be kept of data whose sections are wrong (DESIGN.md: "the app
+ * starts with what it can recover"): account records, the settings field
+ * by field, a text App Secret. `reset` names, for the user, what was not.
+ */
+function salvage(data: Record<string, unknown>): Inspection {
+  const accounts = salvageAccounts(data.accounts);
+  const settings = salvageSettings(data.settings);
+  const appSecret = salvageAppSecret(data.appSecret);
+  const rest = { ...data };
+  delete rest.appSecret;
+  const salvaged: StoreData = {
+    ...rest,
+    schemaVersion: STORE_SCHEMA_VERSION,
+    accounts: accounts.section,
+    settings: settings.section,
+    ...(appSecret.section === undefined
+      ? {}
+      : { appSecret: appSecret.section }),
+  };
+
+  const reset = [accounts.reset, settings.reset, appSecret.reset];
+  return {
+    kind: 'salvaged',
+    data: salvaged,
+    reset: reset.filter((part) => part !== undefined),
+  };
+}
+
+/** A section as kept, and what was reset of it, in the user's words. */
+interface SalvagedSection<T> {
+  section: T;
+  reset?: string;
+}
+
+/**
+ * Records keyed by id are kept as they are: the account store checks each
+ * one and reports those it cannot read. Records in a list are keyed by
+ * their own id.
+ */
+function salvageAccounts(
+  accounts: unknown,
+): SalvagedSection<Record<string, unknown>> {
+  if (accounts === undefined || isPlainObject(accounts)) {
+    return { section: accounts ?? {} };
+  }
+
+  const list: unknown[] = Array.isArray(accounts) ? accounts : [];
+  const section = Object.fromEntries(list.flatMap(keyedRecord));
+  const kept = Object.keys(section).length;
+  const reset =
+    kept === 0
+      ? 'the linked accounts'
+      : `the linked accounts (${kept} of ${list.length} recovered)`;
+
+  return { section, reset };
+}
+
+function keyedRecord(item: unknown): Array<[string, unknown]> {
+  if (!isPlainObject(item)) {
+    return [];
+  }
+
+  const userId = item.userId;
+  return typeof userId === 'string' && USER_ID.test(userId)
+    ? [[userId, item]]
+    : [];
+}
+
+/** Settings fields that fail their checks fall back to their defaults. */
+function salvageSettings(
+  settings: unknown,
+): SalvagedSection<Record<string, unknown>> {
+  if (settings === undefined) {
+    return { section: {} };
+  }
+
+  const repair = repairSavedSettings(settings);
+  if (!isPlainObject(settings)) {
+    return { section: { ...repair.settings }, reset: 'the settings' };
+  }
+  if (repair.reset.length === 0) {
+    return { section: settings };
+  }
+
+  const labels = repair.reset.map((key) => SETTING_LABELS[key]);
+  return {
+    section: { ...repair.settings },
+    reset: `the settings ${labels.join(', ')}`,
+  };
+}
+
+/** An App Secret that is not text cannot be ciphertext: it is dropped. */
+function salvageAppSecret(
+  appSecret: unknown,
+): SalvagedSection<string | undefined> {
+  if (appSecret === undefined || typeof appSecret === 'string') {
+    return { section: appSecret };
+  }
+
+  return { section: undefined, reset: 'the App Secret' };
 }
 
 /** Moves a bad file aside before the store can touch it. */
@@ -300,7 +439,7 @@ function recoverIfNeeded(
   options: OpenStoreFileOptions,
   log: Logger,
 ): StoreNotice[] {
-  if (inspection.kind !== 'damaged' && inspection.kind !== 'newer') {
+  if (!isSetAside(inspection)) {
     return [];
   }
 
@@ -311,6 +450,40 @@ function recoverIfNeeded(
   log.warn('store file moved aside', { movedTo, problem: notice.message });
 
   return [notice];
+}
+
+type SetAside = Extract<Inspection, { kind: 'damaged' | 'newer' | 'salvaged' }>;
+
+function isSetAside(inspection: Inspection): inspection is SetAside {
+  return (
+    inspection.kind === 'damaged' ||
+    inspection.kind === 'newer' ||
+    inspection.kind === 'salvaged'
+  );
+}
+
+/**
+ * Conf cannot parse a file behind a byte order mark, so the file is
+ * written again without it (and nothing else changed) before Conf opens
+ * it; through a temporary file and a rename, so a crash leaves one or the
+ * other whole.
+ */
+function dropByteOrderMark(inspection: Inspection, filePath: string): void {
+  if (inspection.kind !== 'current' && inspection.kind !== 'migrated') {
+    return;
+  }
+  if (inspection.withoutBom === undefined) {
+    return;
+  }
+
+  const temporary = `${filePath}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, inspection.withoutBom, { mode: 0o600 });
+    renameSync(temporary, filePath);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new StoreUnavailableError(filePath, { cause: error });
+  }
 }
 
 /**
@@ -347,22 +520,37 @@ function renameOrFail(from: string, to: string): void {
   }
 }
 
-function noticeFor(
-  inspection: Extract<Inspection, { kind: 'damaged' | 'newer' }>,
-  movedTo: string,
-): StoreNotice {
-  const message =
-    inspection.kind === 'newer'
-      ? `Instalink's data file was written by a newer version of Instalink ` +
-        `(data version ${inspection.version}), which this version cannot ` +
-        `read, so it started without linked accounts or settings. The ` +
-        `file was kept unchanged at ${movedTo}; the newer version can ` +
-        'still use it.'
-      : `Instalink's data file could not be used: ${inspection.reason}. ` +
-        'Instalink started without linked accounts or settings. The ' +
-        `file was kept unchanged at ${movedTo}.`;
+function noticeFor(inspection: SetAside, movedTo: string): StoreNotice {
+  return {
+    kind: 'store-recovered',
+    movedTo,
+    message: noticeMessage(inspection, movedTo),
+  };
+}
 
-  return { kind: 'store-recovered', movedTo, message };
+function noticeMessage(inspection: SetAside, movedTo: string): string {
+  if (inspection.kind === 'newer') {
+    return (
+      `Instalink's data file was written by a newer version of Instalink ` +
+      `(data version ${inspection.version}), which this version cannot ` +
+      `read, so it started without linked accounts or settings. The ` +
+      `file was kept unchanged at ${movedTo}; the newer version can ` +
+      'still use it.'
+    );
+  }
+  if (inspection.kind === 'salvaged') {
+    return (
+      "Part of Instalink's data file could not be used, so it was reset " +
+      `and everything else was kept. Reset: ${inspection.reset.join('; ')}. ` +
+      `An unchanged copy of the file was kept at ${movedTo}.`
+    );
+  }
+
+  return (
+    `Instalink's data file could not be used: ${inspection.reason}. ` +
+    'Instalink started without linked accounts or settings. The ' +
+    `file was kept unchanged at ${movedTo}.`
+  );
 }
 
 /** Writes the starting data: empty for a new file, else the migration. */
@@ -374,9 +562,11 @@ function seedIfNeeded(
   if (inspection.kind === 'current') {
     return;
   }
-  if (inspection.kind === 'migrated') {
+  if (inspection.kind === 'migrated' || inspection.kind === 'salvaged') {
     store.store = { ...inspection.data };
-    log.info('store file migrated', { schemaVersion: STORE_SCHEMA_VERSION });
+    log.info(`store file ${inspection.kind}`, {
+      schemaVersion: STORE_SCHEMA_VERSION,
+    });
     return;
   }
 
@@ -395,4 +585,8 @@ function restrictMode(filePath: string, log: Logger): void {
       code: (error as NodeJS.ErrnoException).code,
     });
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -16,6 +16,7 @@ import {
   type SecretCipher,
 } from '../../electron/core/types';
 import {
+  type ConfLike,
   createConfStore,
   InvalidAccountIdError,
   openInstalinkStorage,
@@ -59,16 +60,51 @@ function openStorage(
     cipher: options.cipher ?? createTestCipher(),
     clock,
     logger: options.logger ?? silentLogger,
-    createStore: (confOptions) => {
-      const store = createConfStore(confOptions);
-      const set = store.set.bind(store);
-      store.set = (key: string, value: unknown) => {
-        options.onWrite?.(key);
-        set(key, value);
-      };
-      return store;
-    },
+    createStore: (confOptions) =>
+      recordingWrites(createConfStore(confOptions), options.onWrite),
   });
+}
+
+/**
+ * The Conf store, telling `onWrite` which top-level keys each write of
+ * the file changes: one call per key, whether written by `set`, `delete`
+ * or a whole-store assignment.
+ */
+function recordingWrites(
+  conf: ConfLike,
+  onWrite: ((key: string) => void) | undefined,
+): ConfLike {
+  const report = (next: Record<string, unknown>): void => {
+    const before = conf.store;
+    const keys = new Set([...Object.keys(before), ...Object.keys(next)]);
+    for (const key of keys) {
+      if (JSON.stringify(before[key]) !== JSON.stringify(next[key])) {
+        onWrite?.(key);
+      }
+    }
+  };
+
+  return {
+    get path() {
+      return conf.path;
+    },
+    get: (key) => conf.get(key),
+    set: (key, value) => {
+      onWrite?.(key);
+      conf.set(key, value);
+    },
+    delete: (key) => {
+      onWrite?.(key);
+      conf.delete(key);
+    },
+    get store() {
+      return conf.store;
+    },
+    set store(next) {
+      report(next);
+      conf.store = next;
+    },
+  };
 }
 
 function linkInput(
@@ -506,5 +542,90 @@ describe('a secret storage without a keyring', () => {
       SecretStorageRefusedError,
     );
     expect(accounts.readToken(SHOP_ID)).toBe(SHOP_TOKEN);
+  });
+});
+
+describe('an account record that cannot be read', () => {
+  /** Links the shop, then changes its record on disk by hand. */
+  async function linkThenEdit(
+    edit: (accounts: Record<string, unknown>) => void,
+  ): Promise<string> {
+    const first = openStorage();
+    first.accounts.link(linkInput(SHOP_ID, SHOP_TOKEN));
+    const data = JSON.parse(await fileText(first.filePath)) as {
+      accounts: Record<string, unknown>;
+    };
+    edit(data.accounts);
+    await writeFile(first.filePath, JSON.stringify(data));
+
+    return first.filePath;
+  }
+
+  function withUsername(value: unknown) {
+    return (accounts: Record<string, unknown>): void => {
+      accounts[SHOP_ID] = {
+        ...(accounts[SHOP_ID] as object),
+        username: value,
+      };
+    };
+  }
+
+  it('is reported in a notice that asks to connect it again', async () => {
+    const filePath = await linkThenEdit(withUsername(123));
+    const { notices } = openStorage();
+
+    expect(notices).toEqual([
+      {
+        kind: 'account-unreadable',
+        userId: SHOP_ID,
+        movedTo: filePath,
+        message: expect.stringMatching(/connect it again/i) as string,
+      },
+    ]);
+    expect(notices[0]?.message).toContain(SHOP_ID);
+  });
+
+  it('is reported when it is filed under another id than its own', async () => {
+    await linkThenEdit((accounts) => {
+      accounts[STUDIO_ID] = accounts[SHOP_ID];
+      delete accounts[SHOP_ID];
+    });
+    const { notices } = openStorage();
+
+    expect(notices.map((notice) => notice.userId)).toEqual([STUDIO_ID]);
+  });
+
+  it('stays in the file unchanged when other accounts change', async () => {
+    const filePath = await linkThenEdit(withUsername(123));
+    const before = (await fileAccounts(filePath))[SHOP_ID];
+    const { accounts } = openStorage();
+    accounts.list();
+    accounts.link(linkInput(STUDIO_ID, STUDIO_TOKEN));
+
+    expect((await fileAccounts(filePath))[SHOP_ID]).toEqual(before);
+  });
+
+  it('is no longer reported once the account is linked again', async () => {
+    await linkThenEdit(withUsername(123));
+    const storage = openStorage();
+    storage.accounts.link(linkInput(SHOP_ID, SHOP_TOKEN));
+
+    expect(storage.notices).toEqual([]);
+    expect(storage.accounts.get(SHOP_ID)?.username).toBe('user_1');
+  });
+
+  it('is no longer reported once it is removed', async () => {
+    const filePath = await linkThenEdit(withUsername(123));
+    const storage = openStorage();
+
+    expect(storage.accounts.remove(SHOP_ID)).toBe(true);
+    expect(storage.notices).toEqual([]);
+    expect(await fileAccounts(filePath)).toEqual({});
+  });
+
+  it('does not hide a readable account from the notices', async () => {
+    await linkThenEdit(() => undefined);
+
+    expect(openStorage().notices).toEqual([]);
   });
 });

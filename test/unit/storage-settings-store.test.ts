@@ -153,7 +153,17 @@ describe('settings validation', () => {
       { port: 65536 },
       'Choose a port from 1024 to 65535.',
     ],
-    ['a fractional port', { port: 5000.5 }, 'The port must be a whole number.'],
+    [
+      'a fractional port',
+      { port: 5000.5 },
+      'Choose a port from 1024 to 65535.',
+    ],
+    [
+      'a port given as text',
+      { port: '53682' as unknown as number },
+      'Choose a port from 1024 to 65535.',
+    ],
+    ['a port that is NaN', { port: NaN }, 'Choose a port from 1024 to 65535.'],
     ['an App ID with letters', { appId: '12ab' }, 'digits only'],
     ['a relay URL over http', { relayUrl: 'http://x.example/' }, 'https://'],
     ['a relay URL that is not a URL', { relayUrl: 'relay page' }, 'https://'],
@@ -272,5 +282,113 @@ describe('the App Secret', () => {
     settings.setAppSecret(APP_SECRET);
 
     expect(settings.readAppSecret()).toBe(APP_SECRET);
+  });
+});
+
+describe('the redirect setup', () => {
+  const RELAY_URL_NEEDED =
+    'Enter the HTTPS address of your relay page, or choose loopback.';
+
+  it('refuses relay mode without a relay URL', () => {
+    const { settings } = openStorage();
+    const errors = fieldErrorsOf(() =>
+      settings.update({ redirectMode: 'relay' }),
+    );
+
+    expect(errors).toEqual({ relayUrl: RELAY_URL_NEEDED });
+  });
+
+  it('saves nothing when relay mode has no relay URL', async () => {
+    const { settings, filePath } = openStorage();
+    const before = await fileText(filePath);
+    fieldErrorsOf(() => settings.update({ redirectMode: 'relay' }));
+
+    expect(await fileText(filePath)).toBe(before);
+    expect(settings.get().redirectMode).toBe('loopback');
+  });
+
+  it('refuses relay mode when the relay URL is cleared', () => {
+    const { settings } = openStorage();
+    settings.update({
+      redirectMode: 'relay',
+      relayUrl: 'https://example.github.io/relay/',
+    });
+    const errors = fieldErrorsOf(() => settings.update({ relayUrl: '' }));
+
+    expect(errors).toEqual({ relayUrl: RELAY_URL_NEEDED });
+  });
+
+  it('reports a missing relay URL next to other invalid fields', () => {
+    const { settings } = openStorage();
+    const errors = fieldErrorsOf(() =>
+      settings.update({ redirectMode: 'relay', port: 80 }),
+    );
+
+    expect(errors).toEqual({
+      relayUrl: RELAY_URL_NEEDED,
+      port: 'Choose a port from 1024 to 65535.',
+    });
+  });
+
+  it('has the schema itself refuse relay mode without a relay URL', () => {
+    const result = settingsSchema.safeParse({
+      ...DEFAULT_SETTINGS,
+      redirectMode: 'relay',
+    });
+
+    expect(result.error?.issues[0]?.path).toEqual(['relayUrl']);
+  });
+
+  it.each([
+    ['a fragment', 'https://example.github.io/relay/#_'],
+    ['an empty fragment', 'https://example.github.io/relay/#'],
+  ])('refuses a relay URL with %s', (_label, relayUrl) => {
+    const { settings } = openStorage();
+    const errors = fieldErrorsOf(() =>
+      settings.update({ redirectMode: 'relay', relayUrl }),
+    );
+
+    expect(errors?.relayUrl).toContain('#');
+  });
+
+  it.each([
+    ['a user name and password', 'https://me:pw@example.github.io/relay/'],
+    ['a user name', 'https://me@example.github.io/relay/'],
+  ])('refuses a relay URL with %s', (_label, relayUrl) => {
+    const { settings } = openStorage();
+    const errors = fieldErrorsOf(() => settings.update({ relayUrl }));
+
+    expect(errors?.relayUrl).toContain('user name or password');
+  });
+
+  it('accepts a relay URL with @ in its path', () => {
+    const { settings } = openStorage();
+    const relayUrl = 'https://pages.example.org/@team/relay/';
+
+    expect(settings.update({ redirectMode: 'relay', relayUrl }).relayUrl).toBe(
+      relayUrl,
+    );
+  });
+
+  it('refuses a relay URL with empty credentials', () => {
+    const { settings } = openStorage();
+    const errors = fieldErrorsOf(() =>
+      settings.update({ relayUrl: 'https://:@example.github.io/relay/' }),
+    );
+
+    expect(errors?.relayUrl).toContain('user name or password');
+  });
+
+  it('opens relay mode saved without a URL by an older build as loopback', async () => {
+    const settings = { redirectMode: 'relay', relayUrl: '', appId: '42' };
+    await writeFile(
+      join(dataDir, 'instalink.json'),
+      JSON.stringify({ schemaVersion: 1, accounts: {}, settings }),
+    );
+
+    expect(openStorage().settings.get()).toMatchObject({
+      redirectMode: 'loopback',
+      appId: '42',
+    });
   });
 });

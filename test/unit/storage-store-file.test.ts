@@ -18,6 +18,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/core/logger';
 import { type Clock } from '../../electron/core/types';
 import { type StoreMigrations } from '../../electron/storage/migrations';
+import { DEFAULT_SETTINGS } from '../../electron/storage/settings-store';
 import {
   type ConfOptions,
   createConfStore,
@@ -326,5 +327,209 @@ describe('schema versions', () => {
       accounts: {},
       settings: { port: 50000 },
     });
+  });
+});
+
+/** A record as the account store writes it; only its shape matters here. */
+const SHOP_RECORD = {
+  userId: '17841400000000001',
+  username: 'example_shop',
+  scopes: ['instagram_business_basic'],
+  linkedAt: 1,
+  tokenIssuedAt: 1,
+  tokenExpiresAt: 2,
+  status: 'active',
+  tokenType: 'bearer',
+  encryptedToken: 'c2VhbGVk',
+};
+
+async function writeStoreText(text: string): Promise<void> {
+  await writeFile(join(dataDir, 'instalink.json'), text);
+}
+
+describe('a store file that starts with a byte order mark', () => {
+  const text = JSON.stringify({
+    schemaVersion: 1,
+    accounts: { [SHOP_RECORD.userId]: SHOP_RECORD },
+    settings: { port: 50000 },
+  });
+
+  it('is opened with its data and no notice', async () => {
+    await writeStoreText(`\uFEFF${text}`);
+    const { store, notices } = open();
+
+    expect(store.get('settings')).toEqual({ port: 50000 });
+    expect(store.get('accounts')).toEqual({
+      [SHOP_RECORD.userId]: SHOP_RECORD,
+    });
+    expect(notices).toEqual([]);
+  });
+
+  it('is kept in place without the mark', async () => {
+    await writeStoreText(`\uFEFF${text}`);
+    const { filePath } = open();
+
+    expect(await readFile(filePath, 'utf8')).toBe(text);
+    expect(await readdir(dataDir)).toEqual(['instalink.json']);
+  });
+});
+
+describe('a store file with a schema version written as text', () => {
+  it('is opened with its data and no notice', async () => {
+    await writeStoreText(
+      JSON.stringify({
+        schemaVersion: '1',
+        accounts: { [SHOP_RECORD.userId]: SHOP_RECORD },
+        settings: { port: 50000 },
+      }),
+    );
+    const { filePath, notices } = open();
+
+    expect(await readJson(filePath)).toEqual({
+      schemaVersion: 1,
+      accounts: { [SHOP_RECORD.userId]: SHOP_RECORD },
+      settings: { port: 50000 },
+    });
+    expect(notices).toEqual([]);
+  });
+});
+
+describe('a store file that parses but has a bad section', () => {
+  const ACCOUNTS_AS_LIST = JSON.stringify({
+    schemaVersion: 1,
+    accounts: [],
+    settings: { port: 50000 },
+  });
+  const SETTINGS_NULL = JSON.stringify({
+    schemaVersion: 1,
+    accounts: { [SHOP_RECORD.userId]: SHOP_RECORD },
+    settings: null,
+  });
+
+  it('keeps the settings when the accounts are not keyed by id', async () => {
+    await writeStoreText(ACCOUNTS_AS_LIST);
+    const { store } = open();
+
+    expect(store.get('settings')).toEqual({ port: 50000 });
+    expect(store.get('accounts')).toEqual({});
+  });
+
+  it('keeps an unchanged copy of the file aside', async () => {
+    await writeStoreText(ACCOUNTS_AS_LIST);
+    open();
+
+    expect(await readFile(join(dataDir, ASIDE_NAME), 'utf8')).toBe(
+      ACCOUNTS_AS_LIST,
+    );
+  });
+
+  it('says what was reset and where the copy is', async () => {
+    await writeStoreText(ACCOUNTS_AS_LIST);
+    const { notices } = open();
+
+    expect(notices).toEqual([
+      {
+        kind: 'store-recovered',
+        movedTo: join(dataDir, ASIDE_NAME),
+        message: expect.stringContaining('linked accounts') as string,
+      },
+    ]);
+    expect(notices[0]?.message).toContain(join(dataDir, ASIDE_NAME));
+    expect(notices[0]?.message).not.toContain('without linked accounts');
+  });
+
+  it('keeps the accounts when the settings are not an object', async () => {
+    await writeStoreText(SETTINGS_NULL);
+    const { store, notices } = open();
+
+    expect(store.get('accounts')).toEqual({
+      [SHOP_RECORD.userId]: SHOP_RECORD,
+    });
+    expect(store.get('settings')).toEqual(DEFAULT_SETTINGS);
+    expect(notices[0]?.message).toContain('settings');
+  });
+
+  it('resets only the settings fields that cannot be used', async () => {
+    await writeStoreText(
+      JSON.stringify({
+        schemaVersion: 1,
+        accounts: {},
+        settings: { port: 'fifty', appId: '42' },
+      }),
+    );
+    const { store, notices } = open();
+
+    expect(store.get('settings')).toEqual({ ...DEFAULT_SETTINGS, appId: '42' });
+    expect(notices[0]?.message).toContain('port');
+    expect(notices[0]?.message).not.toContain('App ID');
+  });
+
+  it('keys account records found in a list by their id', async () => {
+    await writeStoreText(
+      JSON.stringify({
+        schemaVersion: 1,
+        accounts: [SHOP_RECORD],
+        settings: {},
+      }),
+    );
+    const { store } = open();
+
+    expect(store.get('accounts')).toEqual({
+      [SHOP_RECORD.userId]: SHOP_RECORD,
+    });
+  });
+
+  it('drops an App Secret that is not text, and says so', async () => {
+    await writeStoreText(
+      JSON.stringify({
+        schemaVersion: 1,
+        accounts: {},
+        settings: { port: 50000 },
+        appSecret: 42,
+      }),
+    );
+    const { store, notices } = open();
+
+    expect(store.get('appSecret')).toBeUndefined();
+    expect(store.get('settings')).toEqual({ port: 50000 });
+    expect(notices[0]?.message).toContain('App Secret');
+  });
+
+  it('never replaces an earlier copy kept under the same name', async () => {
+    await writeFile(join(dataDir, ASIDE_NAME), 'kept from before');
+    await writeStoreText(SETTINGS_NULL);
+    const { notices } = open();
+
+    expect(await readFile(join(dataDir, ASIDE_NAME), 'utf8')).toBe(
+      'kept from before',
+    );
+    expect(await readFile(notices[0]?.movedTo ?? '', 'utf8')).toBe(
+      SETTINGS_NULL,
+    );
+  });
+
+  it('keeps a byte order mark in the copy set aside', async () => {
+    await writeStoreText(`\uFEFF${SETTINGS_NULL}`);
+    open();
+
+    expect(await readFile(join(dataDir, ASIDE_NAME), 'utf8')).toBe(
+      `\uFEFF${SETTINGS_NULL}`,
+    );
+  });
+});
+
+describe('a store file with relay mode but no relay URL', () => {
+  it('falls back to loopback and names only the redirect mode', async () => {
+    await writeStoreText(
+      JSON.stringify({
+        schemaVersion: 1,
+        accounts: {},
+        settings: { redirectMode: 'relay', relayUrl: '', port: 50000 },
+      }),
+    );
+    const { store, notices } = open();
+
+    expect(store.get('settings')).toEqual({ ...DEFAULT_SETTINGS, port: 50000 });
+    expect(notices[0]?.message).toContain('Reset: the settings redirect mode.');
   });
 });
