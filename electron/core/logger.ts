@@ -114,18 +114,38 @@ function redactEntry(
 }
 
 /**
- * A `code` that is a number (Instagram's error codes, e.g. 190) or a Node
- * errno name (`EACCES`) is kept: OAuth authorization codes are mixed-case
- * strings (RFC 6749 section 4.1.2), so neither shape can be one.
+ * Error codes that cannot be OAuth authorization codes, which are long
+ * mixed-case random strings (RFC 6749 section 4.1.2; Instagram's start
+ * `AQ`): Node errno names (`EACCES`), upper-case names joined by `_`
+ * (`ERR_INVALID_URL`, undici's `UND_ERR_SOCKET`) and lower-case words
+ * joined by `-` or `_` (`refresh-too-early`). Words have no digits, so a
+ * hex code never passes as one.
+ */
+const ERROR_CODE_SHAPES = [
+  /^E[A-Z]{2,15}$/,
+  /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/,
+  /^[a-z]+(?:[-_][a-z]+)*$/,
+];
+
+/** The longest string code kept; a longer one may be a secret. */
+const MAX_ERROR_CODE_LENGTH = 40;
+
+/**
+ * A `code` that is a number (Instagram's error codes, e.g. 190) or has an
+ * error code's shape is kept; any other `code` is treated as a secret.
  */
 function isErrorCode(key: string, value: unknown): boolean {
-  if (key !== 'code') {
+  if (key.toLowerCase() !== 'code') {
     return false;
+  }
+  if (typeof value === 'number') {
+    return true;
   }
 
   return (
-    typeof value === 'number' ||
-    (typeof value === 'string' && /^E[A-Z0-9]{2,15}$/.test(value))
+    typeof value === 'string' &&
+    value.length <= MAX_ERROR_CODE_LENGTH &&
+    ERROR_CODE_SHAPES.some((shape) => shape.test(value))
   );
 }
 

@@ -233,3 +233,64 @@ describe('redaction inside text', () => {
     expect(text()).not.toContain(LONG_TOKEN);
   });
 });
+
+describe('a field named code', () => {
+  it('keeps an errno-style name with underscores', () => {
+    const line = logOnce('request failed', { code: 'UND_ERR_CONNECT_TIMEOUT' });
+
+    expect(line.code).toBe('UND_ERR_CONNECT_TIMEOUT');
+  });
+
+  it('keeps a short Node error code like ERR_X', () => {
+    const line = logOnce('bad url', { code: 'ERR_INVALID_URL' });
+
+    expect(line.code).toBe('ERR_INVALID_URL');
+  });
+
+  it('keeps a lowercase kebab-case error code', () => {
+    const line = logOnce('a call ended', { code: 'refresh-too-early' });
+
+    expect(line.code).toBe('refresh-too-early');
+  });
+
+  it('keeps a single lowercase word', () => {
+    const line = logOnce('a call ended', { code: 'forbidden' });
+
+    expect(line.code).toBe('forbidden');
+  });
+
+  it('keeps the code of a logged error', () => {
+    const error = Object.assign(new Error('too early'), {
+      code: 'refresh-too-early',
+    });
+    const { logger, lines } = capture();
+    logger.error('refresh refused', { error });
+
+    expect(lines()[0]?.error).toMatchObject({ code: 'refresh-too-early' });
+  });
+
+  it('keeps a numeric code under a capitalised field name', () => {
+    const line = logOnce('graph error', { Code: 190 });
+
+    expect(line.Code).toBe(190);
+  });
+
+  it.each([
+    ['a short authorization code', 'AQBx9'],
+    ['a long authorization code', `AQBx${'k7Qm2ZbWlZAFNaT3'.repeat(12)}`],
+    ['a mixed-case random string', 'kLmNoPqRsT'],
+    ['a lowercase string with digits, as hex codes are', 'a3f9c2e1b7d4'],
+    ['a lowercase identifier over 40 characters', `${'word-'.repeat(8)}end`],
+    ['an uppercase string without an underscore or E', 'QWERTYUIOP'],
+  ])('redacts %s', (_label, value) => {
+    const line = logOnce('callback', { code: value });
+
+    expect(line.code).toBe('[redacted]');
+  });
+
+  it('still redacts a code query parameter that looks like a word', () => {
+    const line = logOnce('callback', { url: '/callback?code=forbidden' });
+
+    expect(line.url).toBe('/callback?code=[redacted]');
+  });
+});
