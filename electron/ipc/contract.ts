@@ -222,8 +222,9 @@ const settingsViewSchema = z.object({
 }) satisfies z.ZodType<SettingsView>;
 
 const storeNoticeSchema = z.object({
-  kind: z.literal('store-recovered'),
+  kind: z.enum(['store-recovered', 'account-unreadable']),
   movedTo: z.string(),
+  userId: z.string().optional(),
   message: z.string(),
 }) satisfies z.ZodType<StoreNotice>;
 

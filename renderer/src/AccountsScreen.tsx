@@ -89,17 +89,20 @@ export function AccountsScreen({
   );
 }
 
+const NOTICE_LABELS: Record<StoreNotice['kind'], string> = {
+  'store-recovered': 'Data file recovered',
+  'account-unreadable': 'Account cannot be read',
+};
+
+// Each message already names the file it concerns; it is shown whole.
 function StoreNotices({ notices }: { notices: StoreNotice[] }) {
   return notices.map((notice) => (
     <section
-      key={notice.movedTo}
+      key={`${notice.kind} ${notice.userId ?? notice.movedTo}`}
       className="banner warning"
-      aria-label="Data file recovered"
+      aria-label={NOTICE_LABELS[notice.kind]}
     >
       <p>{notice.message}</p>
-      <p className="muted">
-        The unreadable file was kept at <code>{notice.movedTo}</code>.
-      </p>
     </section>
   ));
 }

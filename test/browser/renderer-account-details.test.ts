@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { rendererSuite, SANDBOX_SHOP, shown } from '../support/renderer-suite';
@@ -52,5 +55,28 @@ describe('the settings screen', () => {
     await app.page.getByRole('radio', { name: /^Instagram/ }).check();
 
     await shown(app.page.getByText(/only accepts HTTPS redirect URIs/));
+  });
+});
+
+describe('a saved account that cannot be read', () => {
+  it('is named in a banner instead of vanishing from the list', async () => {
+    const app = await open({
+      prepareDataDir: async (dataDir) => {
+        const record = { userId: '17841400000000009', username: 123 };
+        await writeFile(
+          join(dataDir, 'instalink.json'),
+          JSON.stringify({
+            schemaVersion: 1,
+            accounts: { [record.userId]: record },
+          }),
+        );
+      },
+    });
+
+    const banner = app.page.getByRole('region', {
+      name: 'Account cannot be read',
+    });
+    await shown(banner);
+    expect(await banner.textContent()).toContain('17841400000000009');
   });
 });
