@@ -103,6 +103,11 @@ const relayUrlSchema = z
   })
   .refine(hasNoCredentials, {
     error: 'The relay address cannot contain a user name or password.',
+  })
+  // Instagram compares the redirect URI byte for byte; a stray space
+  // would be sent but not seen on screen nor registered in the dashboard.
+  .refine((url) => !/\s/.test(url), {
+    error: 'Remove the spaces from the relay address.',
   });
 
 /** The two fields the relay rule reads, to run it only when both parse. */

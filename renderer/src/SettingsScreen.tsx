@@ -97,7 +97,14 @@ function patchFrom(draft: Draft): Parsed {
   }
 
   const { appSecret, port, ...settings } = draft;
-  const patch: SettingsPatch = { ...settings, port: Number(port) };
+  // Text fields are trimmed: a space pasted along with an address would
+  // be invisible on screen but break Instagram's exact match.
+  const patch: SettingsPatch = {
+    ...settings,
+    appId: settings.appId.trim(),
+    relayUrl: settings.relayUrl.trim(),
+    port: Number(port),
+  };
   // An empty field keeps the saved secret: it is never read back to show.
   return { ok: true, value: appSecret ? { ...patch, appSecret } : patch };
 }

@@ -330,6 +330,20 @@ describe('the redirect setup', () => {
     });
   });
 
+  it.each([
+    ['a trailing space', 'https://example.github.io/relay/ '],
+    ['a space inside', 'https://example.github.io/my relay/'],
+    ['a newline', 'https://example.github.io/relay/\n'],
+  ])('refuses a relay URL with %s, saving nothing', (_label, relayUrl) => {
+    const { settings } = openStorage();
+    const errors = fieldErrorsOf(() =>
+      settings.update({ redirectMode: 'relay', relayUrl }),
+    );
+
+    expect(errors.relayUrl).toBeDefined();
+    expect(settings.get().redirectMode).toBe('loopback');
+  });
+
   it('has the schema itself refuse relay mode without a relay URL', () => {
     const result = settingsSchema.safeParse({
       ...DEFAULT_SETTINGS,
