@@ -240,6 +240,9 @@ class RunningFlow {
       longLived,
       avatarDataUrl,
       issuedAt,
+      // Kept so refreshes go to the provider that issued the token, not
+      // to whichever one Settings name later.
+      provider: provider.kind,
     });
   }
 

@@ -20,6 +20,7 @@ import {
   type InstalinkServices,
   type ProviderConfig,
   type ProviderEndpoints,
+  type ProviderKind,
   type SecretCipher,
   type Settings,
   type SettingsPatch,
@@ -57,7 +58,10 @@ export interface MainServices extends InstalinkServices {
   onSystemResume(): void;
   /** Accounts whose token expires soon and cannot be refreshed. */
   expiringAccounts(): AccountSummary[];
-  /** The running sandbox, when the provider is the sandbox. */
+  /**
+   * The running sandbox: started when it is the chosen provider, or when
+   * an account it linked needed a refresh.
+   */
   sandbox(): Sandbox | undefined;
   /** Runs one refresh pass now and waits for it. */
   refreshDue(): Promise<void>;
@@ -69,9 +73,27 @@ const NO_RELAY_URL =
   'Enter the address of your relay page in Settings, or switch the ' +
   'redirect mode to loopback.';
 
-/** Turns the saved settings into the provider a flow or refresh uses. */
+/** The services were closed: nothing starts the sandbox any more. */
+export class ServicesClosedError extends Error {
+  override readonly name = 'ServicesClosedError';
+
+  constructor() {
+    super('Instalink is shutting down.');
+  }
+}
+
+/** What the Instagram client of a provider is built from. */
+type ClientTarget = ProviderEndpoints &
+  Pick<ProviderConfig, 'kind' | 'appId' | 'readAppSecret'>;
+
+/**
+ * Turns the saved settings into the provider a flow uses, and an account's
+ * provider into the one its refresh uses.
+ */
 class ProviderResolver {
   private running?: Sandbox;
+  private starting?: Promise<Sandbox>;
+  private closed = false;
 
   constructor(
     private readonly settings: SettingsStore,
@@ -84,15 +106,45 @@ class ProviderResolver {
     return this.running;
   }
 
-  /** Starts the in-process sandbox once, on first need. */
-  async ensureSandbox(): Promise<Sandbox> {
-    this.running ??= await startSandbox({
+  /**
+   * Starts the in-process sandbox once, on first need. Callers at the same
+   * time (a refresh pass runs several) share the one start; a failed start
+   * is forgotten so the next need tries again. After `close`, it refuses,
+   * so a refresh queued behind the last pass leaves no server running.
+   */
+  ensureSandbox(): Promise<Sandbox> {
+    if (this.closed) return Promise.reject(new ServicesClosedError());
+
+    this.starting ??= startSandbox({
       clock: this.clock,
       port: this.options.sandboxPort,
       tokenShape: this.options.sandboxTokenShape,
       logger: this.options.logger.child('sandbox'),
-    });
-    return this.running;
+    }).then(
+      (sandbox) => (this.running = sandbox),
+      (error: unknown) => {
+        this.starting = undefined;
+        throw error;
+      },
+    );
+    return this.starting;
+  }
+
+  /**
+   * Where an account's refresh goes: the provider that linked it, whatever
+   * Settings say now, since only that provider knows its token. A refresh
+   * sends the token alone (Instagram, "Refresh a long-lived token"), so
+   * no App ID or App Secret is required for it.
+   */
+  async refreshTarget(kind: ProviderKind): Promise<ClientTarget> {
+    if (kind === 'sandbox') return this.sandboxProvider();
+
+    return {
+      ...this.instagramEndpoints(),
+      kind: 'instagram',
+      appId: this.settings.get().appId,
+      readAppSecret: () => this.settings.readAppSecret(),
+    };
   }
 
   /** The provider and port of the next flow; throws when unconfigured. */
@@ -126,15 +178,23 @@ class ProviderResolver {
     }
 
     return {
-      ...(this.options.instagramEndpoints ?? INSTAGRAM_ENDPOINTS),
+      ...this.instagramEndpoints(),
       kind: 'instagram' as const,
       appId: current.appId,
       readAppSecret: () => this.settings.readAppSecret(),
     };
   }
 
+  private instagramEndpoints(): ProviderEndpoints {
+    return this.options.instagramEndpoints ?? INSTAGRAM_ENDPOINTS;
+  }
+
+  /** Stops the sandbox, one still starting included. */
   async close(): Promise<void> {
-    await this.running?.close();
+    this.closed = true;
+    const sandbox = await this.starting?.catch(() => undefined);
+
+    await sandbox?.close();
   }
 }
 
@@ -152,7 +212,7 @@ class InstagramClients {
   ) {}
 
   /** The client for a provider, created on first use. */
-  clientFor(provider: ProviderConfig): InstagramClient {
+  clientFor(provider: ClientTarget): InstagramClient {
     const { kind, tokenUrl, graphBaseUrl, appId } = provider;
     const id = [kind, tokenUrl, graphBaseUrl, appId].join(' ');
 
@@ -247,7 +307,8 @@ export async function createServices(
   });
   const scheduler = createRefreshScheduler({
     accounts,
-    api: { refreshLongLived: refreshThrough(providers, clients) },
+    apiFor: async (account) =>
+      clients.clientFor(await providers.refreshTarget(account.provider)),
     clock,
     logger: logger.child('refresh'),
     random: options.random,
@@ -283,20 +344,5 @@ export async function createServices(
       await clients.closeAll();
       await providers.close();
     },
-  };
-}
-
-/**
- * Refreshing needs only the Graph endpoints of the current provider; it is
- * resolved per call so a settings change takes effect without a restart.
- */
-function refreshThrough(
-  providers: ProviderResolver,
-  clients: InstagramClients,
-) {
-  return async (token: string) => {
-    const { provider } = await providers.resolveTarget();
-
-    return clients.clientFor(provider).refreshLongLived(token);
   };
 }

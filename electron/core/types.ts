@@ -149,6 +149,11 @@ export interface AccountSummary {
   lastRefreshedAt?: number;
   status: 'active' | 'reconnect-needed';
   reconnectReason?: ReconnectReason;
+  /**
+   * The provider that linked the account; its refreshes go there whatever
+   * Settings say now. Records saved before it was kept read `instagram`.
+   */
+  provider: ProviderKind;
 }
 
 /** What the login flow hands the store once everything succeeded. */
@@ -159,6 +164,8 @@ export interface LinkedAccountInput {
   avatarDataUrl?: string;
   /** When the long-lived token was issued (clock time, ms). */
   issuedAt: number;
+  /** The provider the flow linked through; `instagram` when left out. */
+  provider?: ProviderKind;
 }
 
 /**

@@ -29,6 +29,7 @@ export type {
   FlowOutcomeKind,
   FlowProgress,
   InstagramScope,
+  ProviderKind,
   ReconnectReason,
   Settings,
   SettingsPatch,
@@ -188,6 +189,9 @@ const accountSummarySchema = z.object({
       'scopes-missing',
     ])
     .optional(),
+  // Required: the card labels sandbox accounts, so one never passes for a
+  // real account. The store reads old records without it as `instagram`.
+  provider: z.enum(['instagram', 'sandbox']),
 }) satisfies z.ZodType<AccountSummary>;
 
 const flowOutcomeSchema = z.object({

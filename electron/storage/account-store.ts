@@ -7,6 +7,7 @@ import {
   type Clock,
   type LinkedAccountInput,
   type LongLivedToken,
+  type ProviderKind,
   type ReconnectReason,
   type SecretCipher,
   type Settings,
@@ -48,6 +49,20 @@ const RECONNECT_REASONS = [
   'scopes-missing',
 ] as const satisfies readonly ReconnectReason[];
 
+const PROVIDER_KINDS = [
+  'instagram',
+  'sandbox',
+] as const satisfies readonly ProviderKind[];
+
+/**
+ * The provider of a record saved before providers were kept. Instagram is
+ * the safe reading: a real account read as a sandbox one would send its
+ * refresh to the sandbox, get error 190 and be marked "reconnect needed",
+ * while a sandbox account read as Instagram only gets that mark itself,
+ * which it needs anyway: the sandbox forgets its tokens when the app quits.
+ */
+const PROVIDER_OF_OLD_RECORDS: ProviderKind = 'instagram';
+
 /** Reasons a successful refresh proves wrong. */
 const TOKEN_REASONS: ReadonlySet<ReconnectReason> = new Set([
   'token-revoked',
@@ -71,6 +86,8 @@ export const storedAccountSchema = z.object({
   lastRefreshedAt: z.number().optional(),
   status: z.enum(['active', 'reconnect-needed']),
   reconnectReason: z.enum(RECONNECT_REASONS).optional(),
+  /** Absent from records saved before it was kept: see toSummary. */
+  provider: z.enum(PROVIDER_KINDS).optional(),
   tokenType: z.string(),
   /** `cipher.encrypt(accessToken)`; the token is never stored plain. */
   encryptedToken: z.string().min(1),
@@ -382,6 +399,8 @@ function linkedRecord(
     tokenIssuedAt: input.issuedAt,
     tokenExpiresAt: expiresAt(input.longLived, input.issuedAt),
     status: 'active',
+    // The provider that issued this token is the one that can refresh it.
+    provider: input.provider ?? PROVIDER_OF_OLD_RECORDS,
     tokenType: input.longLived.tokenType,
     encryptedToken,
   });
@@ -420,7 +439,11 @@ function expiresAt(token: LongLivedToken, issuedAt: number): number {
 
 /** The renderer's view of a record: every field but the token. */
 function toSummary(record: StoredAccount): AccountSummary {
-  const summary: AccountSummary = { ...record, scopes: [...record.scopes] };
+  const summary: AccountSummary = {
+    ...record,
+    scopes: [...record.scopes],
+    provider: record.provider ?? PROVIDER_OF_OLD_RECORDS,
+  };
   delete (summary as Partial<StoredAccount>).encryptedToken;
   delete (summary as Partial<StoredAccount>).tokenType;
   Object.freeze(summary.scopes);

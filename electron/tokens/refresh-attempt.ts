@@ -33,10 +33,22 @@ export type RefreshOutcome =
   | { kind: 'skipped' }
   | { kind: 'too-early'; allowedFrom: number };
 
+/** What a refresh needs of the Instagram client. */
+export type RefreshApi = Pick<InstagramApi, 'refreshLongLived'>;
+
+/**
+ * The API that refreshes one account: the one of the provider that linked
+ * it. May start that provider (the sandbox) and so resolve later; a throw
+ * counts as a failed refresh of that account only.
+ */
+export type RefreshApiFor = (
+  account: AccountSummary,
+) => RefreshApi | Promise<RefreshApi>;
+
 /** The parts one refresh attempt works with. */
 export interface RefreshAttemptDeps {
   accounts: AccountStore;
-  api: Pick<InstagramApi, 'refreshLongLived'>;
+  apiFor: RefreshApiFor;
   clock: Clock;
   log: Logger;
   memory: RefreshMemory;
@@ -101,7 +113,8 @@ function checkAllowed(
 }
 
 /**
- * Reads the token, asks Instagram for a new one, and saves it. The store
+ * Reads the token, asks the account's provider for a new one, and saves
+ * it. The store
  * writes the new token before the old one is dropped, and refuses when the
  * account was removed meanwhile: then the new token is let go.
  */
@@ -117,8 +130,9 @@ async function refreshAndSave(
 
   // Validity counts from Instagram's answer; the send time is a little
   // earlier, so the expiry saved errs on the safe side.
+  const api = await deps.apiFor(account);
   const sentAt = deps.clock.now();
-  const fresh = await deps.api.refreshLongLived(token);
+  const fresh = await api.refreshLongLived(token);
 
   return saveRefreshed(deps, account.userId, fresh, sentAt);
 }

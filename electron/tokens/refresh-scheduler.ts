@@ -5,7 +5,6 @@ import {
   type AccountStore,
   type AccountSummary,
   type Clock,
-  type InstagramApi,
 } from '../core/types';
 import { AccountNotFoundError, RefreshTooEarlyError } from './errors';
 import {
@@ -16,6 +15,8 @@ import {
 } from './policy';
 import {
   attemptRefresh,
+  type RefreshApi,
+  type RefreshApiFor,
   type RefreshAttemptDeps,
   type RefreshMode,
   type RefreshOutcome,
@@ -28,10 +29,18 @@ export interface SchedulerTimers {
   clearTimeout(handle: unknown): void;
 }
 
+export { type RefreshApi, type RefreshApiFor } from './refresh-attempt';
+
 /** What `createRefreshScheduler` needs. */
 export interface RefreshSchedulerOptions {
   accounts: AccountStore;
-  api: Pick<InstagramApi, 'refreshLongLived'>;
+  /**
+   * The API of the provider that linked each account, asked per attempt.
+   * Wins over `api`.
+   */
+  apiFor?: RefreshApiFor;
+  /** One API for every account: for callers with a single provider. */
+  api?: RefreshApi;
   clock: Clock;
   logger: Logger;
   /** Source of jitter, in [0, 1); `Math.random` by default. */
@@ -133,7 +142,7 @@ function newSchedulerState(options: RefreshSchedulerOptions): SchedulerState {
   const policy = { ...DEFAULT_REFRESH_POLICY, ...options.policy };
   const deps: RefreshAttemptDeps = {
     accounts: options.accounts,
-    api: options.api,
+    apiFor: apiLookup(options),
     clock: options.clock,
     log: options.logger.child('refresh-scheduler'),
     memory: createRefreshMemory(options.random ?? Math.random, policy),
@@ -147,6 +156,21 @@ function newSchedulerState(options: RefreshSchedulerOptions): SchedulerState {
     inFlight: new Map(),
     running: false,
   };
+}
+
+/** Throws `TypeError` when neither `apiFor` nor `api` is given. */
+function apiLookup(options: RefreshSchedulerOptions): RefreshApiFor {
+  const { apiFor, api } = options;
+
+  if (apiFor) {
+    return apiFor;
+  }
+
+  if (!api) {
+    throw new TypeError('createRefreshScheduler needs `apiFor` or `api`');
+  }
+
+  return () => api;
 }
 
 function startScheduler(state: SchedulerState): void {

@@ -53,6 +53,7 @@ export function AccountCard({
           @{account.username}
         </h2>
         <p className="muted">
+          {account.provider === 'sandbox' && <SandboxLabel />}
           {[account.name, accountTypeWords(account.accountType)]
             .filter(Boolean)
             .join(' · ') || 'Instagram account'}
@@ -112,6 +113,21 @@ export function AccountCard({
         </p>
       </div>
     </li>
+  );
+}
+
+/**
+ * Marks an account the offline sandbox linked, so a tester never takes it
+ * for a real one. Its refreshes go to the sandbox whatever Settings say.
+ */
+function SandboxLabel() {
+  return (
+    <>
+      <strong title="Linked through the offline sandbox, not Instagram">
+        Sandbox
+      </strong>
+      {' · '}
+    </>
   );
 }
 

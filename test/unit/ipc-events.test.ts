@@ -16,6 +16,7 @@ const ACCOUNT: AccountSummary = {
   tokenIssuedAt: 1,
   tokenExpiresAt: 2,
   status: 'active',
+  provider: 'sandbox',
 };
 
 /** Services whose two events the test fires by hand. */

@@ -30,6 +30,7 @@ const ACCOUNT: AccountSummary = {
   tokenIssuedAt: 1,
   tokenExpiresAt: 2,
   status: 'active',
+  provider: 'sandbox',
 };
 
 /** A payload each channel accepts. */

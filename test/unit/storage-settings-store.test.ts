@@ -340,7 +340,7 @@ describe('the redirect setup', () => {
       settings.update({ redirectMode: 'relay', relayUrl }),
     );
 
-    expect(errors.relayUrl).toBeDefined();
+    expect(errors?.relayUrl).toBeDefined();
     expect(settings.get().redirectMode).toBe('loopback');
   });
 
