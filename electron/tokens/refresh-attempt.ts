@@ -134,7 +134,36 @@ async function refreshAndSave(
   const sentAt = deps.clock.now();
   const fresh = await api.refreshLongLived(token);
 
+  if (replacedMeanwhile(deps, account)) return dropReplaced(deps, account);
   return saveRefreshed(deps, account.userId, fresh, sentAt);
+}
+
+/**
+ * True when the account's token changed while its refresh was in flight:
+ * the user linked it again. The answer concerns the old token, so it must
+ * neither overwrite the new one nor mark the account (a tester's race).
+ */
+function replacedMeanwhile(
+  deps: RefreshAttemptDeps,
+  account: AccountSummary,
+): boolean {
+  const current = deps.accounts.get(account.userId);
+
+  return (
+    current !== undefined && current.tokenIssuedAt !== account.tokenIssuedAt
+  );
+}
+
+function dropReplaced(
+  deps: RefreshAttemptDeps,
+  account: AccountSummary,
+): RefreshOutcome {
+  deps.memory.forget(account.userId);
+  deps.log.info('refresh result dropped: account linked again meanwhile', {
+    userId: account.userId,
+  });
+
+  return { kind: 'dropped' };
 }
 
 function saveRefreshed(
@@ -221,6 +250,7 @@ function recordFailure(
   if (!deps.accounts.get(account.userId)) {
     return { kind: 'dropped' };
   }
+  if (replacedMeanwhile(deps, account)) return dropReplaced(deps, account);
 
   if (isTokenInvalid(error) || isExpired(account, now)) {
     const reason = isExpired(account, now) ? 'token-expired' : 'token-revoked';

@@ -641,6 +641,38 @@ describe('refresh racing a disconnect', () => {
   });
 });
 
+describe('refresh racing a re-link', () => {
+  it('keeps the new token when the old one refreshes late', async () => {
+    const { h, id } = await openAccountAged(31 * DAY);
+    const gated = gatedApi(h.client);
+
+    const pass = schedulerFor(h, { api: gated.api }).runDue();
+    await gated.started;
+    h.clock.advance(1000);
+    const relinked = linkAccount(h, id);
+    gated.release();
+    const report = await pass;
+
+    expect(report.dropped).toEqual([id]);
+    expect(h.reopen().readToken(id)).toBe(relinked.accessToken);
+  });
+
+  it('does not mark a re-linked account for an old revoked token', async () => {
+    const { h, id, token } = await openAccountAged(31 * DAY);
+    const gated = gatedApi(h.client);
+    h.sandbox.revoke(token.accessToken);
+
+    const pass = schedulerFor(h, { api: gated.api }).runDue();
+    await gated.started;
+    h.clock.advance(1000);
+    linkAccount(h, id);
+    gated.release();
+    await pass;
+
+    expect(h.reopen().get(id)?.status).toBe('active');
+  });
+});
+
 describe('refresh killed mid-flight', () => {
   it('leaves a working token on disk after the process dies', async () => {
     const { h, id } = await openAccountAged(31 * DAY);
