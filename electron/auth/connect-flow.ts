@@ -16,6 +16,7 @@ import {
   describeDuration,
   outcome,
   OUTCOME_MESSAGES,
+  outcomeForCallbackError,
   outcomeForError,
 } from './flow-outcomes';
 import { type LoopbackServer, startLoopbackServer } from './loopback-server';
@@ -202,7 +203,9 @@ class RunningFlow {
     this.callbackTaken = true;
     clearTimeout(this.timer);
     if (params.error || !params.code) {
-      this.settle(outcome('refused', OUTCOME_MESSAGES.refused));
+      this.settle(
+        outcomeForCallbackError(params.error, params.errorDescription),
+      );
       return;
     }
 

@@ -1,6 +1,10 @@
 import { type FlowOutcome, type FlowOutcomeKind } from '../core/types';
 import { describeInstagramError, InstagramError } from '../instagram/errors';
-import { SecretStorageRefusedError } from '../storage/errors';
+import {
+  AppSecretMissingError,
+  AppSecretUnreadableError,
+  SecretStorageRefusedError,
+} from '../storage/errors';
 import { PortTakenError } from './loopback-server';
 
 /** Thrown by a provider resolver when credentials are missing. */
@@ -27,6 +31,12 @@ export const OUTCOME_MESSAGES = {
   refused:
     'You declined the request on Instagram, so nothing was linked. ' +
     'Press Connect to try again.',
+  providerError: (description: string): string =>
+    `Instagram could not complete the sign-in${description}. Nothing was ` +
+    'linked; press Connect to try again.',
+  noCode:
+    'Instagram sent the browser back without an authorization code. ' +
+    'Nothing was linked; press Connect to try again.',
   cancelled: 'Connecting was cancelled. Nothing was linked.',
   superseded:
     'A new connection was started, so the previous one was cancelled.',
@@ -46,7 +56,11 @@ export function outcomeForError(error: unknown): FlowOutcome {
   if (error instanceof PortTakenError) {
     return outcome('port-taken', error.message);
   }
-  if (error instanceof NotConfiguredError) {
+  if (
+    error instanceof NotConfiguredError ||
+    error instanceof AppSecretMissingError ||
+    error instanceof AppSecretUnreadableError
+  ) {
     return outcome('not-configured', error.message);
   }
   if (error instanceof SecretStorageRefusedError) {
@@ -58,4 +72,26 @@ export function outcomeForError(error: unknown): FlowOutcome {
   }
 
   return outcome('exchange-failed', OUTCOME_MESSAGES.unexpected);
+}
+
+/**
+ * The outcome of a callback that carries no code. Only `access_denied` is
+ * the user's refusal (RFC 6749 section 4.1.2.1); any other error is the
+ * provider's, reported with its own description, shortened and cleaned.
+ */
+export function outcomeForCallbackError(
+  error: string | undefined,
+  description: string | undefined,
+): FlowOutcome {
+  if (error === 'access_denied') {
+    return outcome('refused', OUTCOME_MESSAGES.refused);
+  }
+  if (!error) return outcome('exchange-failed', OUTCOME_MESSAGES.noCode);
+
+  const text = (description ?? error)
+    .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
+    .trim()
+    .slice(0, 200);
+  const detail = text ? ` ("${text}")` : '';
+  return outcome('exchange-failed', OUTCOME_MESSAGES.providerError(detail));
 }

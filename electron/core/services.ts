@@ -10,6 +10,7 @@ import { type Sandbox, startSandbox, type TokenShape } from '../sandbox/server';
 import { SecretStorageRefusedError } from '../storage/errors';
 import { openInstalinkStorage, type StoreFactory } from '../storage/index';
 import { assertSecretStorageAllowed } from '../storage/secret-policy';
+import { checkedAppSecret } from '../storage/settings-store';
 import { createRefreshScheduler } from '../tokens/refresh-scheduler';
 import { type Logger } from './logger';
 import {
@@ -176,6 +177,9 @@ class ProviderResolver {
     if (!current.appId || !this.settings.hasAppSecret()) {
       throw new NotConfiguredError(NOT_CONFIGURED);
     }
+    // Decrypt once before the browser opens: a secret the keyring can no
+    // longer read must stop the flow here, not after the user allowed it.
+    this.settings.readAppSecret();
 
     return {
       ...this.instagramEndpoints(),
@@ -263,8 +267,9 @@ class SettingsFacade {
     const consent =
       rest.allowWeakSecretStorage ?? this.settings.get().allowWeakSecretStorage;
 
-    // Refuse before writing anything, so a refused secret never leaves
-    // half of a save behind (case keyring-missing).
+    // Check the secret before writing anything, so a refused or invalid
+    // secret never leaves half of a save behind (case keyring-missing).
+    if (appSecret) checkedAppSecret(appSecret);
     if (appSecret && !this.cipher.isStrong() && !consent) {
       throw new SecretStorageRefusedError(this.cipher.backend);
     }

@@ -362,7 +362,8 @@ function issueMessages(issue: z.core.$ZodIssue): Array<[string, string]> {
   return [[String(issue.path[0] ?? 'settings'), issue.message]];
 }
 
-function checkedAppSecret(secret: string): string {
+/** The App Secret as it will be saved (trimmed), or a field error. */
+export function checkedAppSecret(secret: string): string {
   const trimmed = secret.trim();
   if (trimmed === '') {
     throw new SettingsValidationError({

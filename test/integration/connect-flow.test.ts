@@ -9,7 +9,10 @@ import {
   type HarnessOptions,
   startHarness,
 } from '../support/instalink-harness';
-import { createTestCipher } from '../support/test-cipher';
+import {
+  createTestCipher,
+  createUnreadableCipher,
+} from '../support/test-cipher';
 
 const FIRST_USER = '17841400000000001';
 
@@ -281,6 +284,62 @@ describe('connect flows that end without an account', () => {
     await expect.poll(() => h.opened.length).toBe(1);
     await h.consent();
     expect((await second).kind).toBe('linked');
+  });
+
+  it('reports a provider error with its description, not as a refusal', async () => {
+    const h = await start();
+    const { outcome } = await connect(h);
+    const authorize = new URL(h.opened[0]!);
+    const callback = new URL(authorize.searchParams.get('redirect_uri')!);
+    callback.search = new URLSearchParams({
+      error: 'server_error',
+      error_description: 'Internal hiccup',
+      state: authorize.searchParams.get('state')!,
+    }).toString();
+
+    await (await request(callback.toString())).body.dump();
+
+    const result = await outcome;
+    expect(result.kind).toBe('exchange-failed');
+    expect(result.message).toContain('Internal hiccup');
+  });
+
+  it('says so when the callback carries neither code nor error', async () => {
+    const h = await start();
+    const { outcome } = await connect(h);
+    const authorize = new URL(h.opened[0]!);
+    const callback = new URL(authorize.searchParams.get('redirect_uri')!);
+    callback.searchParams.set('state', authorize.searchParams.get('state')!);
+
+    await (await request(callback.toString())).body.dump();
+
+    const result = await outcome;
+    expect(result.kind).toBe('exchange-failed');
+    expect(result.message).toMatch(/without an authorization code/);
+  });
+
+  it('stops before the browser when the App Secret cannot be decrypted', async () => {
+    const h = await start({ cipher: createUnreadableCipher() });
+    h.services.saveSettings({
+      provider: 'instagram',
+      appId: '1234567890',
+      appSecret: 'an-app-secret-value',
+    });
+
+    const result = await h.services.startConnect();
+
+    expect(result.kind).toBe('not-configured');
+    expect(result.message).toMatch(/cannot be decrypted/);
+    expect(h.opened).toEqual([]);
+  });
+
+  it('saves no setting when the App Secret sent with it is invalid', async () => {
+    const h = await start();
+
+    expect(() =>
+      h.services.saveSettings({ appId: '123456', appSecret: '   ' }),
+    ).toThrow(/not valid/);
+    expect(h.services.getSettings().settings.appId).toBe('');
   });
 
   it('asks for credentials before connecting to Instagram', async () => {
