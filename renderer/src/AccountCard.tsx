@@ -85,7 +85,9 @@ export function AccountCard({
           <button
             type="button"
             onClick={refresh.run}
-            disabled={refresh.busy || tooEarly}
+            disabled={
+              refresh.busy || tooEarly || account.status === 'reconnect-needed'
+            }
             aria-describedby={tooEarly ? refreshHintId : undefined}
           >
             {refresh.busy ? 'Refreshing…' : 'Refresh now'}

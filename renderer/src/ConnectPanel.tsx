@@ -37,8 +37,8 @@ export function ConnectPanel({ progress }: ConnectPanelProps) {
       <p>
         {exchanging
           ? 'Instagram answered. Instalink is saving the account.'
-          : 'Your browser was opened on Instagram’s sign-in page. Allow ' +
-            'Instalink there, then come back to this window.'}
+          : 'Your browser was opened on the sign-in page. Allow Instalink ' +
+            'there, then come back to this window.'}
       </p>
       {!exchanging && <Countdown deadline={progress.deadline} />}
       <div className="actions" hidden={exchanging}>
