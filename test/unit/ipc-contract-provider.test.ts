@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { type AccountSummary } from '../../electron/core/types';
 import { eventSchemas, invokeSchemas } from '../../electron/ipc/contract';
+import { SANDBOX_SHOP_SUMMARY } from '../support/account-fixtures';
 
-const SANDBOX_ACCOUNT: AccountSummary = {
-  userId: '17841400000000001',
-  username: 'sandbox_shop',
-  scopes: ['instagram_business_basic'],
-  linkedAt: 1,
-  tokenIssuedAt: 1,
-  tokenExpiresAt: 2,
-  status: 'active',
-  provider: 'sandbox',
-};
+const SANDBOX_ACCOUNT = SANDBOX_SHOP_SUMMARY;
 
 describe("the IPC contract's account", () => {
   it('carries the provider that linked the account', () => {

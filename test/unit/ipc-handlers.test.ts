@@ -18,20 +18,12 @@ import {
 } from '../../electron/ipc/handlers';
 import { SecretStorageRefusedError } from '../../electron/storage/errors';
 import { SettingsValidationError } from '../../electron/storage/settings-store';
+import { SANDBOX_SHOP_SUMMARY } from '../support/account-fixtures';
 
 const APP_FRAME = 'app://instalink/index.html';
 const CHANNELS = Object.keys(invokeSchemas) as InvokeChannel[];
 
-const ACCOUNT: AccountSummary = {
-  userId: '17841400000000001',
-  username: 'sandbox_shop',
-  scopes: ['instagram_business_basic'],
-  linkedAt: 1,
-  tokenIssuedAt: 1,
-  tokenExpiresAt: 2,
-  status: 'active',
-  provider: 'sandbox',
-};
+const ACCOUNT = SANDBOX_SHOP_SUMMARY;
 
 /** A payload each channel accepts. */
 const VALID: { [C in InvokeChannel]: InvokePayload<C> } = {

@@ -629,3 +629,78 @@ describe('an account record that cannot be read', () => {
     expect(openStorage().notices).toEqual([]);
   });
 });
+
+describe('the provider of an account', () => {
+  it('is stored as the connect flow gave it', async () => {
+    const { accounts, filePath } = openStorage();
+
+    const summary = accounts.link(
+      linkInput(SHOP_ID, SHOP_TOKEN, { provider: 'sandbox' }),
+    );
+
+    expect(summary.provider).toBe('sandbox');
+    expect((await fileAccounts(filePath))[SHOP_ID]?.provider).toBe('sandbox');
+    expect(openStorage().accounts.get(SHOP_ID)?.provider).toBe('sandbox');
+  });
+
+  it('is kept through a refresh and a reconnect mark', () => {
+    const { accounts } = openStorage();
+    accounts.link(linkInput(SHOP_ID, SHOP_TOKEN, { provider: 'sandbox' }));
+    now += 30 * DAY_MS;
+
+    accounts.saveRefreshedToken(
+      SHOP_ID,
+      { accessToken: 'IGAAshop-new', tokenType: 'bearer', expiresInSeconds: 1 },
+      now,
+    );
+    accounts.markReconnectNeeded(SHOP_ID, 'token-revoked');
+
+    expect(accounts.get(SHOP_ID)?.provider).toBe('sandbox');
+  });
+
+  it('is the new provider after linking again through another', () => {
+    const { accounts } = openStorage();
+    accounts.link(linkInput(SHOP_ID, SHOP_TOKEN, { provider: 'sandbox' }));
+
+    const summary = accounts.link(
+      linkInput(SHOP_ID, SHOP_TOKEN, { provider: 'instagram' }),
+    );
+
+    expect(summary.provider).toBe('instagram');
+  });
+
+  it('reads as Instagram for a record saved without one', async () => {
+    const first = openStorage();
+    first.accounts.link(
+      linkInput(SHOP_ID, SHOP_TOKEN, { provider: 'sandbox' }),
+    );
+    const data = JSON.parse(await fileText(first.filePath)) as {
+      accounts: Record<string, Record<string, unknown>>;
+    };
+    delete data.accounts[SHOP_ID]?.provider;
+    await writeFile(first.filePath, JSON.stringify(data));
+
+    const { accounts } = openStorage();
+
+    expect(accounts.get(SHOP_ID)?.provider).toBe('instagram');
+    expect(accounts.list().map((account) => account.provider)).toEqual([
+      'instagram',
+    ]);
+  });
+
+  it('leaves out a record whose provider is unknown', async () => {
+    const first = openStorage();
+    first.accounts.link(
+      linkInput(SHOP_ID, SHOP_TOKEN, { provider: 'sandbox' }),
+    );
+    const data = JSON.parse(await fileText(first.filePath)) as {
+      accounts: Record<string, Record<string, unknown>>;
+    };
+    data.accounts[SHOP_ID]!.provider = 'facebook';
+    await writeFile(first.filePath, JSON.stringify(data));
+
+    const { accounts } = openStorage();
+
+    expect(accounts.get(SHOP_ID)).toBeUndefined();
+  });
+});
