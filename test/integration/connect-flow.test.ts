@@ -148,6 +148,25 @@ describe('connecting an account through the sandbox', () => {
     expect((await outcome).kind).toBe('linked');
   });
 
+  it('shows, authorizes and exchanges one identical relay URI', async () => {
+    // Case trailing-slash: the registered URI ends in a slash; all three
+    // places must carry it byte for byte. Nothing is sent to the relay
+    // host: the consent answer's Location is pasted, not followed.
+    const relayUrl = 'https://relay.example/instalink/callback/';
+    const h = await start();
+    h.services.saveSettings({ redirectMode: 'relay', relayUrl });
+    const { outcome } = await connect(h);
+    const authorize = new URL(h.opened[0]!);
+    const redirect = await h.services.sandbox()!.answerConsent(h.opened[0]!);
+
+    h.services.submitPastedRedirect(redirect);
+
+    expect(h.services.getSettings().redirectUri).toBe(relayUrl);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(relayUrl);
+    expect(redirect.startsWith(`${relayUrl}?`)).toBe(true);
+    expect((await outcome).kind).toBe('linked');
+  });
+
   it('updates an account in place when it is linked again', async () => {
     const h = await start();
     const { outcome: first } = await connect(h);
