@@ -7,6 +7,7 @@ import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { silentLogger } from '../electron/core/logger';
+import { DAY_MS } from '../electron/core/time';
 import {
   type Clock,
   INSTAGRAM_SCOPES,
@@ -22,7 +23,6 @@ export const BENCH_ACCOUNT_COUNT = 500;
 /** The store file's name inside a data folder (storage/store-file.ts). */
 export const STORE_FILE_NAME = 'instalink.json';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** How far back the bench accounts' history goes: tokens up to 41 days. */
 export const BENCH_HISTORY_MS = 41 * DAY_MS;
 /** Instagram's long-lived tokens last 60 days (DESIGN.md). */

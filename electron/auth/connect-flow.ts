@@ -1,4 +1,5 @@
 import { type Logger } from '../core/logger';
+import { MINUTE_MS } from '../core/time';
 import {
   type AccountStore,
   type AccountSummary,
@@ -27,7 +28,7 @@ import { createFlowSecrets, type FlowSecrets } from './pkce';
  * enough for a password manager and two-factor login, short enough that a
  * forgotten flow does not hold the port.
  */
-export const DEFAULT_FLOW_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_FLOW_TIMEOUT_MS = 5 * MINUTE_MS;
 
 /** The provider and loopback port a flow runs against. */
 export interface FlowTarget {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
+import { HOUR_MS } from '../core/time';
 import { type Clock } from '../core/types';
 
 /** An open consent page is answerable for an hour of sandbox time. */
-const CONSENT_LIFETIME_MS = 60 * 60 * 1000;
+const CONSENT_LIFETIME_MS = HOUR_MS;
 
 /** A validated authorize request waiting for Allow or Deny. */
 export interface ConsentRequest {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import { DAY_MS } from '../core/time';
 import { type Clock } from '../core/types';
 
 /**
@@ -18,7 +19,7 @@ export const SHORT_LIVED_SECONDS = 60 * 60;
 export const LONG_LIVED_SECONDS = 5_183_944;
 
 /** Instagram refreshes only tokens at least 24 hours old. */
-export const REFRESH_MIN_AGE_MS = 24 * 60 * 60 * 1000;
+export const REFRESH_MIN_AGE_MS = DAY_MS;
 
 /** An authorization code, bound to its redirect URI and PKCE challenge. */
 export interface AuthorizationCode {

@@ -21,9 +21,7 @@
  *   7 days left.
  */
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../core/time';
 
 /** The numbers of the refresh policy; see the module comment. */
 export interface RefreshPolicy {
@@ -50,9 +48,6 @@ export const DEFAULT_REFRESH_POLICY: Readonly<RefreshPolicy> = {
   backoffCapMs: 6 * HOUR_MS,
   expiryNoticeMs: 7 * DAY_MS,
 };
-
-/** How long a refreshed token lives, per Instagram: 60 days. */
-export const REFRESHED_TOKEN_LIFETIME_MS = 60 * DAY_MS;
 
 /** A token's life on the clock (ms since the epoch). */
 export interface TokenTimes {

@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 
 import { type Logger } from '../core/logger';
+import { HOUR_MS } from '../core/time';
 import {
   type AccountStore,
   type AccountSummary,
@@ -91,7 +92,7 @@ export interface RefreshScheduler {
 }
 
 /** The longest the timer sleeps, so a machine that slept catches up. */
-export const MAX_TIMER_DELAY_MS = 60 * 60_000;
+export const MAX_TIMER_DELAY_MS = HOUR_MS;
 
 /** The shortest, so an account that stays due cannot spin the timer. */
 export const MIN_TIMER_DELAY_MS = 1_000;

@@ -13,7 +13,12 @@ import { AccountCard } from './AccountCard';
 import { call, messageOf } from './api';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ConnectPanel } from './ConnectPanel';
-import { formatDay, needsTokenNotice, reconnectReasonWords } from './format';
+import {
+  formatDay,
+  MINUTE,
+  needsTokenNotice,
+  reconnectReasonWords,
+} from './format';
 import { type AppData, type ConnectState, useNow } from './hooks';
 import { OutcomeNotice } from './OutcomeNotice';
 
@@ -23,8 +28,6 @@ export interface AccountsScreenProps {
   connect: ConnectState;
   onOpenSettings: () => void;
 }
-
-const MINUTE = 60_000;
 
 /** The window's first screen. */
 export function AccountsScreen({

@@ -9,7 +9,8 @@ import type {
   ReconnectReason,
 } from '../../electron/ipc/contract';
 
-const MINUTE = 60_000;
+/** One minute in milliseconds, for the screens' clocks. */
+export const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 

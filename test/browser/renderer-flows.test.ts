@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { OUTCOME_MESSAGES } from '../../electron/auth/flow-outcomes';
+import { DAY_MS as DAY } from '../../electron/core/time';
 import {
   connectThroughSandbox,
   linkShop,
@@ -12,8 +13,6 @@ import {
   shown,
 } from '../support/renderer-suite';
 import { createTestCipher } from '../support/test-cipher';
-
-const DAY = 24 * 60 * 60 * 1000;
 
 const open = rendererSuite();
 

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { DAY_MS } from '../../electron/core/time';
 import { type AccountSummary } from '../../electron/core/types';
 import { type Sandbox, startSandbox } from '../../electron/sandbox/server';
 import { type Harness, startHarness } from '../support/instalink-harness';
 import { createTestCipher } from '../support/test-cipher';
 
-const DAY_MS = 86_400_000;
 const SHOP_ID = '17841400000000001';
 /** Settings take only a decimal App ID, as Meta issues them. */
 const LOOKALIKE_APP_ID = '990011223344';

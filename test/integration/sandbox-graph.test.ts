@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { DAY_MS as DAY, HOUR_MS as HOUR } from '../../electron/core/time';
 import { type Sandbox, startSandbox } from '../../electron/sandbox/server';
 import {
   exchangeCode,
@@ -8,8 +9,6 @@ import {
   SANDBOX_TEST_START,
 } from '../support/sandbox-http';
 
-const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
 const LONG_LIVED_MS = 5_183_944 * 1000;
 
 let now: number;

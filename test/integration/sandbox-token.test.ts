@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { FormData, request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { MINUTE_MS as MINUTE } from '../../electron/core/time';
 import {
   type Sandbox,
   type SandboxOptions,
@@ -16,7 +17,6 @@ import {
   SANDBOX_TEST_START,
 } from '../support/sandbox-http';
 
-const MINUTE = 60 * 1000;
 const VERIFIER = 'v'.repeat(20) + '-._~' + '0123456789abcdefghijklmn';
 
 let now: number;

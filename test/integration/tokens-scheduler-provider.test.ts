@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { silentLogger } from '../../electron/core/logger';
+import { DAY_MS as DAY } from '../../electron/core/time';
 import {
   type AccountStore,
   type AccountSummary,
@@ -26,8 +27,6 @@ import {
   type RefreshApiFor,
 } from '../../electron/tokens/refresh-scheduler';
 import { createTestCipher } from '../support/test-cipher';
-
-const DAY = 86_400_000;
 
 let now = Date.UTC(2025, 0, 1);
 const clock = { now: () => now };

@@ -8,6 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { type Logger } from '../../electron/core/logger';
 import {
+  DAY_MS as DAY,
+  HOUR_MS as HOUR,
+  MINUTE_MS as MINUTE,
+} from '../../electron/core/time';
+import {
   type AccountStore,
   type Clock,
   INSTAGRAM_SCOPES,
@@ -36,9 +41,6 @@ import { type LogLine, recordingLogger } from '../support/recording-logger';
 import { REFRESH_SENT, type RefreshChildInput } from '../support/refresh-child';
 import { createTestCipher } from '../support/test-cipher';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const START = Date.UTC(2025, 0, 1);
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD_SCRIPT = join(REPO_ROOT, 'test/support/refresh-child.ts');

@@ -2,6 +2,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { silentLogger } from '../../electron/core/logger';
+import { DAY_MS as DAY } from '../../electron/core/time';
 import { type Clock } from '../../electron/core/types';
 import {
   type InvokeChannel,
@@ -17,7 +18,6 @@ import { createTestCipher } from '../support/test-cipher';
 
 const APP_FRAME = 'app://instalink/index.html';
 const APP_SECRET = 'app-secret-typed-by-the-developer-0123';
-const DAY = 24 * 60 * 60 * 1000;
 // Instagram's token prefixes, which the sandbox mimics (IGAA short-lived).
 const TOKEN_SHAPE = /\b(IGAA|IGQV)[A-Za-z0-9_-]{8,}/;
 

@@ -10,6 +10,7 @@ import {
   type Logger,
   silentLogger,
 } from '../../electron/core/logger';
+import { DAY_MS } from '../../electron/core/time';
 import {
   type LinkedAccountInput,
   type LongLivedToken,
@@ -32,7 +33,6 @@ const SHOP_ID = '17841400000000001';
 const STUDIO_ID = '17841400000000002';
 const SHOP_TOKEN = 'IGAAshop-long-lived-token-0001';
 const STUDIO_TOKEN = 'IGAAstudio-long-lived-token-0002';
-const DAY_MS = 86_400_000;
 const SIXTY_DAYS_S = 60 * 86_400;
 
 let dataDir: string;

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
 import {
+  DAY_MS as DAY,
+  HOUR_MS as HOUR,
+  MINUTE_MS as MINUTE,
+} from '../../electron/core/time';
+import {
   backoffDelay,
   baseDueAt,
   compareScopes,
@@ -13,9 +18,6 @@ import {
   type TokenTimes,
 } from '../../electron/tokens/policy';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 const ISSUED = Date.UTC(2025, 0, 1);
 
 /** A token issued at ISSUED that lives `days` days. */

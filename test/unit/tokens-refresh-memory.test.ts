@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
+import { DAY_MS as DAY, MINUTE_MS as MINUTE } from '../../electron/core/time';
 import {
   createRefreshMemory,
   type RememberedToken,
 } from '../../electron/tokens/refresh-memory';
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
 const ISSUED = Date.UTC(2025, 0, 1);
 
 function token(issuedAt = ISSUED): RememberedToken {
