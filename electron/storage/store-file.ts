@@ -98,7 +98,7 @@ const storeDataSchema = z.looseObject({
 /** What reading the file before opening the store found. */
 type Inspection =
   | { kind: 'missing' }
-  | { kind: 'current'; withoutBom?: string }
+  | { kind: 'current'; data: Record<string, unknown>; withoutBom?: string }
   | { kind: 'migrated'; data: StoreData; withoutBom?: string }
   | { kind: 'salvaged'; data: StoreData; reset: string[] }
   | { kind: 'damaged'; reason: string }
@@ -137,22 +137,28 @@ export function openStoreFile(options: OpenStoreFileOptions): OpenedStoreFile {
   const notices = recoverIfNeeded(inspection, filePath, name, options, log);
   dropByteOrderMark(inspection, filePath);
 
-  const conf = createAndSeed(options, name, inspection, log);
+  const { conf, data } = createAndSeed(options, name, inspection, log);
   restrictMode(conf.path, log);
 
-  return { store: withMemoryCopy(conf), filePath: conf.path, notices };
+  return { store: withMemoryCopy(conf, data), filePath: conf.path, notices };
 }
 
 /**
- * Serves reads from memory and writes through to the file. Conf reads and
+ * Serves reads from memory and writes through to the file, starting from
+ * `initial` when the caller already holds what the file says (opening
+ * passes the data it inspected, so the file is not parsed again). Conf
+ * reads and
  * parses the whole file on every `get`; with hundreds of accounts that
  * would dominate start-up. Instalink is the file's only writer (one
  * instance at a time), so the copy cannot go stale. Values are cloned on
  * the way in, so a caller changing its object later cannot make memory
  * and file disagree.
  */
-export function withMemoryCopy(conf: ConfLike): ConfLike {
-  let data: Record<string, unknown> = conf.store;
+export function withMemoryCopy(
+  conf: ConfLike,
+  initial: Record<string, unknown> = conf.store,
+): ConfLike {
+  let data = initial;
 
   return {
     get path() {
@@ -202,13 +208,12 @@ function createAndSeed(
   name: string,
   inspection: Inspection,
   log: Logger,
-): ConfLike {
+): { conf: ConfLike; data: Record<string, unknown> } {
   const createStore = options.createStore ?? createConfStore;
 
   try {
     const conf = createStore(confOptions(options.dataDir, name));
-    seedIfNeeded(conf, inspection, log);
-    return conf;
+    return { conf, data: seedIfNeeded(conf, inspection, log) };
   } catch (error) {
     const filePath = join(options.dataDir, `${name}.json`);
     throw new StoreUnavailableError(filePath, { cause: error });
@@ -318,7 +323,7 @@ function checkShape(
     return salvage(normalised);
   }
   if (onDisk.schemaVersion === STORE_SCHEMA_VERSION) {
-    return { kind: 'current' };
+    return { kind: 'current', data: onDisk };
   }
 
   return { kind: 'migrated', data: result.data };
@@ -558,19 +563,23 @@ function seedIfNeeded(
   store: ConfLike,
   inspection: Inspection,
   log: Logger,
-): void {
+): Record<string, unknown> {
   if (inspection.kind === 'current') {
-    return;
+    return inspection.data;
   }
+
   if (inspection.kind === 'migrated' || inspection.kind === 'salvaged') {
-    store.store = { ...inspection.data };
+    const data = { ...inspection.data };
+    store.store = data;
     log.info(`store file ${inspection.kind}`, {
       schemaVersion: STORE_SCHEMA_VERSION,
     });
-    return;
+    return data;
   }
 
-  store.store = { ...emptyStoreData() };
+  const empty = { ...emptyStoreData() };
+  store.store = empty;
+  return empty;
 }
 
 /**
