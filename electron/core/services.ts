@@ -140,12 +140,7 @@ class ProviderResolver {
   async refreshTarget(kind: ProviderKind): Promise<ClientTarget> {
     if (kind === 'sandbox') return this.sandboxProvider();
 
-    return {
-      ...this.instagramEndpoints(),
-      kind: 'instagram',
-      appId: this.settings.get().appId,
-      readAppSecret: () => this.settings.readAppSecret(),
-    };
+    return this.instagramTarget(this.settings.get().appId);
   }
 
   /** The provider and port of the next flow; throws when unconfigured. */
@@ -181,16 +176,16 @@ class ProviderResolver {
     // longer read must stop the flow here, not after the user allowed it.
     this.settings.readAppSecret();
 
-    return {
-      ...this.instagramEndpoints(),
-      kind: 'instagram' as const,
-      appId: current.appId,
-      readAppSecret: () => this.settings.readAppSecret(),
-    };
+    return this.instagramTarget(current.appId);
   }
 
-  private instagramEndpoints(): ProviderEndpoints {
-    return this.options.instagramEndpoints ?? INSTAGRAM_ENDPOINTS;
+  private instagramTarget(appId: string) {
+    return {
+      ...(this.options.instagramEndpoints ?? INSTAGRAM_ENDPOINTS),
+      kind: 'instagram' as const,
+      appId,
+      readAppSecret: () => this.settings.readAppSecret(),
+    };
   }
 
   /** Stops the sandbox, one still starting included. */
